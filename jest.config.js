@@ -1,0 +1,29 @@
+// One Jest run for the whole workspace. Tests import workspace libraries from source
+// (moduleNameMapper), so `jest` alone needs no build; only tests that spawn
+// processes run the compiled `dist/` output, which `pnpm test` builds first.
+const common = {
+  transform: {
+    '^.+\\.ts$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
+  },
+  moduleNameMapper: {
+    '^@stowage/([a-z-]+)$': ['<rootDir>/libs/$1/src', '<rootDir>/services/$1/src'],
+  },
+  testEnvironment: 'node',
+  setupFiles: ['<rootDir>/jest.setup.js'],
+};
+
+module.exports = {
+  globalSetup: '<rootDir>/jest.global-setup.js',
+  projects: [
+    { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.test.ts'] },
+    {
+      ...common,
+      displayName: 'integration',
+      testMatch: ['<rootDir>/{libs,services}/*/test/**/*.test.ts', '<rootDir>/test/**/*.test.ts'],
+      slowTestThreshold: 30,
+    },
+  ],
+};

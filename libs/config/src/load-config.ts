@@ -1,0 +1,77 @@
+import convict from 'convict';
+import { ConfigError } from './config-error';
+import { FORMATS } from './formats';
+
+/**
+ * One option of a service's configuration. Every option must say which environment variable
+ * sets it, what it means and its default, so the configuration reference can be generated
+ * from the schemas alone.
+ */
+export interface OptionSchema<T = unknown> {
+  doc: string;
+  format: convict.SchemaObj<T>['format'];
+  default: T;
+  env: string;
+  /** Secrets are never printed, not even in error messages. */
+  sensitive?: boolean;
+  nullable?: boolean;
+}
+
+export type ConfigSchema<T> = { [K in keyof T]: T[K] extends object ? ConfigSchema<T[K]> | OptionSchema<T[K]> : OptionSchema<T[K]> };
+
+let formatsRegistered = false;
+function registerFormats(): void {
+  if (formatsRegistered) return;
+  for (const format of FORMATS) convict.addFormat(format);
+  formatsRegistered = true;
+}
+
+/**
+ * Builds, validates and returns the configuration from `env`. Any invalid or missing value
+ * raises one ConfigError whose one-line message names each offending environment variable.
+ */
+export function loadConfig<T>(schema: ConfigSchema<T>, env: NodeJS.ProcessEnv = process.env): T {
+  registerFormats();
+  const envVarByPath = collectEnvVars(schema as unknown as SchemaTree);
+  let config: convict.Config<T>;
+  try {
+    config = convict<T>(schema as unknown as convict.Schema<T>, { env, args: [] });
+    config.validate({ allowed: 'strict' });
+  } catch (error) {
+    throw new ConfigError(describeFailure(error, envVarByPath));
+  }
+  return config.getProperties();
+}
+
+type SchemaTree = { [key: string]: OptionSchema | SchemaTree };
+
+function isOption(node: OptionSchema | SchemaTree): node is OptionSchema {
+  return typeof (node as OptionSchema).doc === 'string' && 'default' in node;
+}
+
+/** Maps `s3.bucket` to `S3_BUCKET`, so convict's messages can be rewritten around the variable. */
+export function collectEnvVars(tree: SchemaTree, prefix = ''): Map<string, string> {
+  const result = new Map<string, string>();
+  for (const [key, node] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (isOption(node)) result.set(path, node.env);
+    else for (const [p, e] of collectEnvVars(node, path)) result.set(p, e);
+  }
+  return result;
+}
+
+function describeFailure(error: unknown, envVarByPath: Map<string, string>): string {
+  const raw = error instanceof Error ? error.message : String(error);
+  const problems = raw
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const match = /^([\w.]+): (.*)$/.exec(line);
+      const envVar = match ? envVarByPath.get(match[1]!) : undefined;
+      if (!match || !envVar) return line;
+      // convict appends ": value was ..." which may echo a secret; our formats say enough.
+      return `${envVar}: ${match[2]!.replace(/: value was .*$/, '')}`;
+    });
+  return `invalid configuration: ${problems.join('; ')}`;
+}

@@ -1,0 +1,12 @@
+import './express-augment';
+
+export * from './errors';
+export { requestContext } from './request-context';
+export { healthRouter } from './health';
+export type { HealthOptions, ReadinessCheck } from './health';
+export { createMetrics } from './metrics';
+export type { Metrics, MetricsOptions } from './metrics';
+export { createServiceApp } from './service-app';
+export type { ServiceAppOptions } from './service-app';
+export { startHttpServer } from './http-server';
+export type { HttpServerHandle, ListenOptions } from './http-server';

@@ -1,0 +1,113 @@
+import express from 'express';
+import request from 'supertest';
+import { createSilentLogger } from '@stowage/logging';
+import { createServiceApp } from './service-app';
+import { createMetrics } from './metrics';
+import { ApiError, OciError, gitlabErrorFormat, ociErrorFormat, type ErrorFormat } from './errors';
+
+function appWith(errorFormat: ErrorFormat, checks: Record<string, () => Promise<void>> = {}) {
+  return createServiceApp({
+    logger: createSilentLogger(),
+    metrics: createMetrics({ service: 'test' }),
+    health: { checks, timeoutMs: 200 },
+    errorFormat,
+    routes: (app) => {
+      app.get('/oci-missing', () => {
+        throw new OciError('BLOB_UNKNOWN', { digest: 'sha256:abc' });
+      });
+      app.get('/api-missing', () => {
+        throw ApiError.notFound('Project');
+      });
+      app.get('/api-invalid', () => {
+        throw ApiError.invalidField('visibility', 'does not have a valid value');
+      });
+      app.get('/boom', () => {
+        throw new Error('database password is hunter2');
+      });
+      app.post('/json', express.json({ limit: '1kb' }), (req, res) => {
+        res.json(req.body);
+      });
+    },
+  });
+}
+
+describe('createServiceApp', () => {
+  it('when a handler throws an OciError, then the body is the spec error shape with its status', async () => {
+    const res = await request(appWith(ociErrorFormat)).get('/oci-missing');
+    expect(res.status).toBe(404);
+    expect(res.body).toEqual({
+      errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown to registry', detail: { digest: 'sha256:abc' } }],
+    });
+  });
+
+  it('when a handler throws an ApiError, then GitLab shapes are used', async () => {
+    const app = appWith(gitlabErrorFormat);
+    const missing = await request(app).get('/api-missing');
+    expect(missing.status).toBe(404);
+    expect(missing.body).toEqual({ message: '404 Project Not Found' });
+    const invalid = await request(app).get('/api-invalid');
+    expect(invalid.status).toBe(400);
+    expect(invalid.body).toEqual({ message: { visibility: ['does not have a valid value'] } });
+  });
+
+  it('when an unexpected error happens, then the client gets a generic 500 with a log id and no detail', async () => {
+    const res = await request(appWith(gitlabErrorFormat)).get('/boom').set('X-Request-Id', 'req-42');
+    expect(res.status).toBe(500);
+    expect(res.body).toEqual({ message: '500 Internal Server Error', log_id: 'req-42' });
+    expect(JSON.stringify(res.body)).not.toMatch(/hunter2|at /);
+    const oci = await request(appWith(ociErrorFormat)).get('/boom');
+    expect(oci.body.errors[0].code).toBe('UNKNOWN');
+    expect(oci.body.errors[0].detail.log_id).toBe(oci.headers['x-request-id']);
+  });
+
+  it('when JSON is malformed or too large, then the answer is a 4xx in the protocol format', async () => {
+    const app = appWith(gitlabErrorFormat);
+    const bad = await request(app).post('/json').set('Content-Type', 'application/json').send('{"a":');
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/^400 /);
+    const big = await request(app).post('/json').send({ a: 'x'.repeat(5000) });
+    expect(big.status).toBe(413);
+    const oci = await request(appWith(ociErrorFormat)).post('/json').set('Content-Type', 'application/json').send('[');
+    expect(oci.status).toBe(400);
+    expect(oci.body.errors).toHaveLength(1);
+  });
+
+  it('when no route matches, then 404 comes in the protocol format', async () => {
+    const res = await request(appWith(ociErrorFormat)).get('/nope');
+    expect(res.status).toBe(404);
+    expect(res.body.errors[0].code).toBe('NAME_UNKNOWN');
+  });
+
+  it('when a caller sends an unsafe request id, then a fresh one replaces it', async () => {
+    const res = await request(appWith(ociErrorFormat)).get('/-/health').set('X-Request-Id', 'bad id\twith tab');
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+  });
+
+  it('when every check passes, then readiness is 200; when one fails or hangs, then 503 naming it', async () => {
+    const ok = await request(appWith(ociErrorFormat, { db: async () => undefined })).get('/-/readiness');
+    expect(ok.status).toBe(200);
+    const failing = appWith(ociErrorFormat, {
+      db: async () => undefined,
+      bus: async () => {
+        throw new Error('connection refused');
+      },
+      storage: () => new Promise(() => undefined),
+    });
+    const res = await request(failing).get('/-/readiness');
+    expect(res.status).toBe(503);
+    expect(res.body.checks.bus).toEqual({ status: 'failed', message: 'connection refused' });
+    expect(res.body.checks.storage.status).toBe('failed');
+    expect(res.body.checks.db).toEqual({ status: 'ok' });
+    const live = await request(failing).get('/-/health');
+    expect(live.status).toBe(200);
+  });
+
+  it('when requests were served, then /metrics exposes their durations with the service label', async () => {
+    const app = appWith(ociErrorFormat);
+    await request(app).get('/oci-missing');
+    const res = await request(app).get('/metrics');
+    expect(res.status).toBe(200);
+    expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/oci-missing"[^}]*status="404"/);
+    expect(res.text).toMatch(/service="test"/);
+  });
+});

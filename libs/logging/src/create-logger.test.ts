@@ -1,0 +1,45 @@
+import { PassThrough } from 'node:stream';
+import { createLogger } from './create-logger';
+
+function capture() {
+  const stream = new PassThrough();
+  const lines: Record<string, unknown>[] = [];
+  stream.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) lines.push(JSON.parse(line));
+  });
+  return { stream, lines };
+}
+
+describe('createLogger', () => {
+  it('when a child logger logs, then the line is JSON with service, request id and timestamp', async () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ service: 'registry', stream });
+    logger.child({ requestId: 'r-1' }).info('hello', { resource: 'blob' });
+    await new Promise((r) => setImmediate(r));
+    expect(lines[0]).toMatchObject({ level: 'info', message: 'hello', service: 'registry', requestId: 'r-1', resource: 'blob' });
+    expect(typeof lines[0]!.timestamp).toBe('string');
+  });
+
+  it('when metadata carries credentials, then they are redacted at any depth', async () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ service: 'gateway', stream });
+    logger.info('request', {
+      headers: { Authorization: 'Bearer abc.def', 'private-token': 'glpat-secret' },
+      url: 'amqp://guest:hunter2@127.0.0.1',
+      password: 'p4ss',
+    });
+    await new Promise((r) => setImmediate(r));
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toMatch(/abc\.def|glpat-secret|hunter2|p4ss/);
+    expect(text).toMatch(/\[redacted\]/);
+  });
+
+  it('when the level is warn, then info lines are dropped', async () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ service: 'x', level: 'warn', stream });
+    logger.info('dropped');
+    logger.warn('kept');
+    await new Promise((r) => setImmediate(r));
+    expect(lines.map((l) => l.message)).toEqual(['kept']);
+  });
+});

@@ -1,0 +1,35 @@
+import winston from 'winston';
+import { redactSecrets } from './redact';
+
+export type Logger = winston.Logger;
+
+export interface LoggerOptions {
+  /** Service name, added to every line. */
+  service: string;
+  level?: string;
+  /** Where lines go; defaults to stdout. Tests pass a stream to read what was logged. */
+  stream?: NodeJS.WritableStream;
+}
+
+/** JSON lines, one per event, with timestamp and service, secrets redacted. */
+export function createLogger(options: LoggerOptions): Logger {
+  const transport = options.stream
+    ? new winston.transports.Stream({ stream: options.stream })
+    : new winston.transports.Console();
+  return winston.createLogger({
+    level: options.level ?? 'info',
+    defaultMeta: { service: options.service },
+    format: winston.format.combine(
+      winston.format.errors({ stack: true }),
+      redactSecrets(),
+      winston.format.timestamp(),
+      winston.format.json(),
+    ),
+    transports: [transport],
+  });
+}
+
+/** A logger that writes nothing, for tests (inject it instead of mocking modules). */
+export function createSilentLogger(): Logger {
+  return winston.createLogger({ silent: true, transports: [new winston.transports.Console({ silent: true })] });
+}
