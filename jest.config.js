@@ -7,7 +7,14 @@ const common = {
       '@swc/jest',
       { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
+    // jose 6 (used by jwks-rsa 4) ships only ESM, which Jest cannot require() before Node 24.9
+    // (plain Node 20.19+ can, so production needs nothing): compile it to CommonJS for tests.
+    '/node_modules/\\.pnpm/jose@[^/]+/node_modules/jose/.+\\.js$': [
+      '@swc/jest',
+      { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
+    ],
   },
+  transformIgnorePatterns: ['/node_modules/(?!\\.pnpm/jose@|jose/)'],
   moduleNameMapper: {
     '^@stowage/([a-z-]+)$': ['<rootDir>/libs/$1/src', '<rootDir>/services/$1/src'],
   },

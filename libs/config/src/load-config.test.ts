@@ -13,11 +13,14 @@ describe('loadConfig', () => {
   });
 
   it('when variables are set, then they override defaults with the right types', () => {
-    const config = loadConfig<{ port: number; migrateOnStart: boolean; s3: { forcePathStyle: boolean } }>(schema, {
-      PORT: '6000',
-      MIGRATE_ON_START: 'false',
-      S3_FORCE_PATH_STYLE: 'false',
-    });
+    const config = loadConfig<{ port: number; migrateOnStart: boolean; s3: { forcePathStyle: boolean } }>(
+      schema,
+      {
+        PORT: '6000',
+        MIGRATE_ON_START: 'false',
+        S3_FORCE_PATH_STYLE: 'false',
+      },
+    );
     expect(config).toMatchObject({ port: 6000, migrateOnStart: false, s3: { forcePathStyle: false } });
   });
 

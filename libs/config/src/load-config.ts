@@ -17,7 +17,9 @@ export interface OptionSchema<T = unknown> {
   nullable?: boolean;
 }
 
-export type ConfigSchema<T> = { [K in keyof T]: T[K] extends object ? ConfigSchema<T[K]> | OptionSchema<T[K]> : OptionSchema<T[K]> };
+export type ConfigSchema<T> = {
+  [K in keyof T]: T[K] extends object ? ConfigSchema<T[K]> | OptionSchema<T[K]> : OptionSchema<T[K]>;
+};
 
 let formatsRegistered = false;
 function registerFormats(): void {

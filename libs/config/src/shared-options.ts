@@ -81,7 +81,13 @@ export const infrastructureOptions = {
       default: '',
       env: 'S3_BUCKET',
     },
-    accessKeyId: { doc: 'S3 access key id.', format: String, default: '', env: 'S3_ACCESS_KEY_ID', sensitive: true },
+    accessKeyId: {
+      doc: 'S3 access key id.',
+      format: String,
+      default: '',
+      env: 'S3_ACCESS_KEY_ID',
+      sensitive: true,
+    },
     secretAccessKey: {
       doc: 'S3 secret access key.',
       format: String,

@@ -40,11 +40,15 @@ export function healthRouter(options: HealthOptions): Router {
   });
   router.get('/-/readiness', async (req, res) => {
     const names = Object.keys(options.checks);
-    const results = await Promise.allSettled(names.map((name) => withTimeout(options.checks[name]!, timeoutMs)));
+    const results = await Promise.allSettled(
+      names.map((name) => withTimeout(options.checks[name]!, timeoutMs)),
+    );
     const checks: Record<string, { status: 'ok' | 'failed'; message?: string }> = {};
     results.forEach((result, i) => {
       checks[names[i]!] =
-        result.status === 'fulfilled' ? { status: 'ok' } : { status: 'failed', message: result.reason.message };
+        result.status === 'fulfilled'
+          ? { status: 'ok' }
+          : { status: 'failed', message: result.reason.message };
     });
     const accepting = options.isAccepting ? options.isAccepting() : true;
     const ready = accepting && results.every((r) => r.status === 'fulfilled');

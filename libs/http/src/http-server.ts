@@ -20,7 +20,10 @@ export interface ListenOptions {
 }
 
 /** Listens with timeouts suited to multi-GiB uploads behind a keep-alive proxy. */
-export async function startHttpServer(handler: RequestListener, options: ListenOptions): Promise<HttpServerHandle> {
+export async function startHttpServer(
+  handler: RequestListener,
+  options: ListenOptions,
+): Promise<HttpServerHandle> {
   const server = http.createServer(handler);
   // A 1 GiB layer over a slow link outlives Node's default 5-minute request timeout; idle
   // sockets are still cut by server.timeout below.

@@ -36,7 +36,9 @@ describe('createServiceApp', () => {
     const res = await request(appWith(ociErrorFormat)).get('/oci-missing');
     expect(res.status).toBe(404);
     expect(res.body).toEqual({
-      errors: [{ code: 'BLOB_UNKNOWN', message: 'blob unknown to registry', detail: { digest: 'sha256:abc' } }],
+      errors: [
+        { code: 'BLOB_UNKNOWN', message: 'blob unknown to registry', detail: { digest: 'sha256:abc' } },
+      ],
     });
   });
 
@@ -65,9 +67,14 @@ describe('createServiceApp', () => {
     const bad = await request(app).post('/json').set('Content-Type', 'application/json').send('{"a":');
     expect(bad.status).toBe(400);
     expect(bad.body.message).toMatch(/^400 /);
-    const big = await request(app).post('/json').send({ a: 'x'.repeat(5000) });
+    const big = await request(app)
+      .post('/json')
+      .send({ a: 'x'.repeat(5000) });
     expect(big.status).toBe(413);
-    const oci = await request(appWith(ociErrorFormat)).post('/json').set('Content-Type', 'application/json').send('[');
+    const oci = await request(appWith(ociErrorFormat))
+      .post('/json')
+      .set('Content-Type', 'application/json')
+      .send('[');
     expect(oci.status).toBe(400);
     expect(oci.body.errors).toHaveLength(1);
   });
@@ -79,7 +86,9 @@ describe('createServiceApp', () => {
   });
 
   it('when a caller sends an unsafe request id, then a fresh one replaces it', async () => {
-    const res = await request(appWith(ociErrorFormat)).get('/-/health').set('X-Request-Id', 'bad id\twith tab');
+    const res = await request(appWith(ociErrorFormat))
+      .get('/-/health')
+      .set('X-Request-Id', 'bad id\twith tab');
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -107,7 +116,9 @@ describe('createServiceApp', () => {
     await request(app).get('/oci-missing');
     const res = await request(app).get('/metrics');
     expect(res.status).toBe(200);
-    expect(res.text).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/oci-missing"[^}]*status="404"/);
+    expect(res.text).toMatch(
+      /http_request_duration_seconds_count\{[^}]*route="\/oci-missing"[^}]*status="404"/,
+    );
     expect(res.text).toMatch(/service="test"/);
   });
 });

@@ -3,14 +3,14 @@ import type { Logger } from '@stowage/logging';
 import { requestContext } from './request-context';
 import { healthRouter, type HealthOptions } from './health';
 import type { Metrics } from './metrics';
-import { errorHandler, notFoundHandler, type ErrorFormat } from './errors';
+import { errorHandler, notFoundHandler, type ErrorFormatChoice } from './errors';
 
 export interface ServiceAppOptions {
   logger: Logger;
   metrics: Metrics;
   health: HealthOptions;
   /** Error format for routes nobody handles and for errors no route handled. */
-  errorFormat: ErrorFormat;
+  errorFormat: ErrorFormatChoice;
   /** Adds the service's own routes. */
   routes: (app: Express) => void;
 }

@@ -16,7 +16,13 @@ describe('createLogger', () => {
     const logger = createLogger({ service: 'registry', stream });
     logger.child({ requestId: 'r-1' }).info('hello', { resource: 'blob' });
     await new Promise((r) => setImmediate(r));
-    expect(lines[0]).toMatchObject({ level: 'info', message: 'hello', service: 'registry', requestId: 'r-1', resource: 'blob' });
+    expect(lines[0]).toMatchObject({
+      level: 'info',
+      message: 'hello',
+      service: 'registry',
+      requestId: 'r-1',
+      resource: 'blob',
+    });
     expect(typeof lines[0]!.timestamp).toBe('string');
   });
 

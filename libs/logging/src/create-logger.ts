@@ -31,5 +31,8 @@ export function createLogger(options: LoggerOptions): Logger {
 
 /** A logger that writes nothing, for tests (inject it instead of mocking modules). */
 export function createSilentLogger(): Logger {
-  return winston.createLogger({ silent: true, transports: [new winston.transports.Console({ silent: true })] });
+  return winston.createLogger({
+    silent: true,
+    transports: [new winston.transports.Console({ silent: true })],
+  });
 }

@@ -1,10 +1,11 @@
-import { format } from 'winston';
+import { format, type Logform } from 'winston';
 
 /**
  * Credentials must never reach the logs, even when a caller logs a whole header map or error.
  * Values under these keys (case-insensitive, at any depth) are replaced before formatting.
  */
-const SECRET_KEYS = /^(authorization|proxy-authorization|password|passwd|secret|token|access_token|refresh_token|private-token|deploy-token|job-token|job_token|cookie|set-cookie|private_key|privatekeypem|secretaccesskey)$/i;
+const SECRET_KEYS =
+  /^(authorization|proxy-authorization|password|passwd|secret|token|access_token|refresh_token|private-token|deploy-token|job-token|job_token|cookie|set-cookie|private_key|privatekeypem|secretaccesskey)$/i;
 const REDACTED = '[redacted]';
 
 /** Credentials embedded in URLs (`scheme://user:pass@host`). */
@@ -24,7 +25,7 @@ export function redactValue(value: unknown, depth = 0): unknown {
   return value;
 }
 
-export const redactSecrets = format((info) => {
+export const redactSecrets: () => Logform.Format = format((info) => {
   for (const key of Object.keys(info)) {
     if (key === 'level') continue;
     info[key] = SECRET_KEYS.test(key) ? REDACTED : redactValue(info[key]);

@@ -23,7 +23,9 @@ export const ociErrorFormat: ErrorFormat = {
     return { errors: [{ code, message, detail: null }] };
   },
   serverError(logId) {
-    return { errors: [{ code: 'UNKNOWN', message: OCI_ERROR_CODES.UNKNOWN.message, detail: { log_id: logId } }] };
+    return {
+      errors: [{ code: 'UNKNOWN', message: OCI_ERROR_CODES.UNKNOWN.message, detail: { log_id: logId } }],
+    };
   },
 };
 

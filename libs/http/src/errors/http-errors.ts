@@ -25,7 +25,11 @@ export class ApiError extends Error {
     readonly status: number,
     readonly body: { message: string | Record<string, string[]> } | { error: string },
   ) {
-    super(typeof (body as { message?: unknown }).message === 'string' ? (body as { message: string }).message : `${status}`);
+    super(
+      typeof (body as { message?: unknown }).message === 'string'
+        ? (body as { message: string }).message
+        : `${status}`,
+    );
     this.name = 'ApiError';
   }
 

@@ -1,0 +1,10 @@
+export type { AccessEntry } from './access-entry';
+export { hasAccess } from './has-access';
+export { toJwks, type Jwks, type PublicJwk } from './jwks';
+export type { JwksFetcher } from './jwks-key-source';
+export { computeKeyId } from './key-id';
+export { signAccessToken, type AccessTokenClaims } from './sign-access-token';
+export { generateSigningKey, signingKeyFromPrivateKeyPem, type SigningKey } from './signing-key';
+export { TokenInvalidError, type TokenInvalidReason } from './token-invalid-error';
+export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './token-verifier';
+export type { VerifiedToken } from './verified-token';

@@ -1,0 +1,123 @@
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { PassThrough } from 'node:stream';
+import {
+  FilesystemBlobStore,
+  InvalidBlobKeyError,
+  InvalidUploadPartError,
+  createBlobStore,
+} from '@stowage/blob-store';
+import { blobStoreContract } from './blob-store-contract';
+import { collect, failingStream, readAll } from './blob-store-helpers';
+
+async function tempDirectory(): Promise<string> {
+  return mkdtemp(path.join(tmpdir(), 'stowage-blob-store-'));
+}
+
+describe('FilesystemBlobStore', () => {
+  blobStoreContract(async () => {
+    const directory = await tempDirectory();
+    return {
+      store: new FilesystemBlobStore({ directory }),
+      dispose: () => rm(directory, { recursive: true, force: true }),
+    };
+  });
+
+  describe('filesystem specifics', () => {
+    let directory: string;
+    let store: FilesystemBlobStore;
+
+    beforeEach(async () => {
+      directory = await tempDirectory();
+      store = new FilesystemBlobStore({ directory });
+      await store.initialize();
+    });
+
+    afterEach(async () => {
+      await rm(directory, { recursive: true, force: true });
+    });
+
+    it('when the factory gets only a directory, then it builds a filesystem store', () => {
+      expect(createBlobStore({ directory })).toBeInstanceOf(FilesystemBlobStore);
+    });
+
+    it('when a put is still streaming, then readers see the previous object whole', async () => {
+      await store.put('k', Buffer.from('old'));
+      const body = new PassThrough();
+      const putting = store.put('k', body);
+
+      body.write('new-but-');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const duringPut = (await readAll(await store.get('k'))).toString();
+      body.end('complete');
+      await putting;
+
+      expect(duringPut).toBe('old');
+      expect((await readAll(await store.get('k'))).toString()).toBe('new-but-complete');
+    });
+
+    it('when a stream fails, then no temp file is left behind', async () => {
+      await expect(store.put('k', failingStream(1024 * 1024))).rejects.toThrow();
+
+      expect(await readdir(path.join(directory, '.uploads', '.tmp'))).toEqual([]);
+    });
+
+    it('when the process restarts mid-upload, then a new store instance continues and completes it', async () => {
+      const uploadId = await store.createMultipartUpload('mp/resumed');
+      const first = await store.uploadPart('mp/resumed', uploadId, 1, Buffer.from('hello '));
+
+      const restarted = new FilesystemBlobStore({ directory });
+      const second = await restarted.uploadPart('mp/resumed', uploadId, 2, Buffer.from('world'));
+      await restarted.completeMultipartUpload('mp/resumed', uploadId, [first, second]);
+
+      expect((await readAll(await restarted.get('mp/resumed'))).toString()).toBe('hello world');
+      expect(await readdir(path.join(directory, '.uploads'))).toEqual(['.tmp']);
+    });
+
+    it('when an upload is in progress, then its files are not listed and its folder is not a valid key', async () => {
+      const uploadId = await store.createMultipartUpload('mp/x');
+      await store.uploadPart('mp/x', uploadId, 1, Buffer.from('part'));
+
+      expect(await collect(store.list(''))).toEqual([]);
+      await expect(store.get(`.uploads/${uploadId}/1`)).rejects.toThrow(InvalidBlobKeyError);
+    });
+
+    it('when completion names a wrong etag or a missing part, then InvalidUploadPartError', async () => {
+      const uploadId = await store.createMultipartUpload('mp/bad');
+      const part = await store.uploadPart('mp/bad', uploadId, 1, Buffer.from('part'));
+
+      await expect(
+        store.completeMultipartUpload('mp/bad', uploadId, [{ ...part, etag: 'not-it' }]),
+      ).rejects.toThrow(InvalidUploadPartError);
+      await expect(
+        store.completeMultipartUpload('mp/bad', uploadId, [part, { partNumber: 2, etag: 'x', size: 1 }]),
+      ).rejects.toThrow(InvalidUploadPartError);
+    });
+
+    it('when an upload id was made for another key, then it cannot be used for this one', async () => {
+      const uploadId = await store.createMultipartUpload('mp/one');
+
+      await expect(store.uploadPart('mp/two', uploadId, 1, Buffer.from('x'))).rejects.toThrow(
+        /upload not found/,
+      );
+      await expect(store.abortMultipartUpload('mp/two', uploadId)).rejects.toThrow(/upload not found/);
+    });
+
+    it('when the last object in a folder is deleted, then the emptied folders are pruned', async () => {
+      await store.put('deep/er/still/k', Buffer.from('x'));
+      await store.put('deep/sibling', Buffer.from('y'));
+
+      await store.delete('deep/er/still/k');
+
+      expect((await readdir(path.join(directory, 'deep'))).sort()).toEqual(['sibling']);
+    });
+
+    it('when a key would sit below an existing object, then InvalidBlobKeyError explains the clash', async () => {
+      await store.put('a', Buffer.from('file'));
+
+      await expect(store.put('a/b', Buffer.from('x'))).rejects.toThrow(InvalidBlobKeyError);
+      expect(await readdir(path.join(directory, '.uploads', '.tmp'))).toEqual([]);
+    });
+  });
+});

@@ -1,0 +1,2 @@
+export { runMain } from './run-main';
+export type { MainLogger, Stoppable } from './run-main';

@@ -1,0 +1,32 @@
+import type { Request } from 'express';
+import { createServiceApp, gitlabErrorFormat, ociErrorFormat, type Metrics } from '@stowage/http';
+import type { Logger } from '@stowage/logging';
+import { createForwarder } from './http/forwarder';
+import { upstreamReadinessChecks } from './http/readiness';
+import { ROUTES, type UpstreamName } from './http/route-table';
+
+export interface GatewayDeps {
+  logger: Logger;
+  metrics: Metrics;
+  upstreams: Record<UpstreamName, string>;
+  trustForwardedHeaders: boolean;
+  isAccepting?: () => boolean;
+}
+
+/** The only public entry point: health of its own, then every route forwarded to its owner. */
+export function createApp(deps: GatewayDeps) {
+  const forwarder = createForwarder({
+    upstreams: deps.upstreams,
+    trustForwardedHeaders: deps.trustForwardedHeaders,
+  });
+  const app = createServiceApp({
+    logger: deps.logger,
+    metrics: deps.metrics,
+    health: { checks: upstreamReadinessChecks(deps.upstreams), isAccepting: deps.isAccepting },
+    errorFormat: (req: Request) => (req.path.startsWith('/v2') ? ociErrorFormat : gitlabErrorFormat),
+    routes: (router) => {
+      for (const route of ROUTES) router.all(route.pattern, forwarder.forward(route.upstream));
+    },
+  });
+  return { app, close: forwarder.close };
+}

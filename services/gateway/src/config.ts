@@ -1,0 +1,53 @@
+import {
+  authTokenUrlOption,
+  externalUrlOption,
+  listenOptions,
+  loadConfig,
+  loggingOptions,
+  type AuthTokenUrlConfig,
+  type ExternalUrlConfig,
+  type ListenConfig,
+  type LoggingConfig,
+} from '@stowage/config';
+
+export interface GatewayConfig extends ListenConfig, LoggingConfig, ExternalUrlConfig, AuthTokenUrlConfig {
+  registryUrl: string;
+  dependencyProxyUrl: string;
+  packageRegistryUrl: string;
+  trustForwardedHeaders: boolean;
+}
+
+export const gatewaySchema = {
+  ...listenOptions(5000),
+  ...loggingOptions,
+  ...externalUrlOption,
+  ...authTokenUrlOption,
+  registryUrl: {
+    doc: 'Internal URL of the registry service.',
+    format: 'http-url',
+    default: 'http://127.0.0.1:5002',
+    env: 'REGISTRY_URL',
+  },
+  dependencyProxyUrl: {
+    doc: 'Internal URL of the dependency-proxy service.',
+    format: 'http-url',
+    default: 'http://127.0.0.1:5003',
+    env: 'DEPENDENCY_PROXY_URL',
+  },
+  packageRegistryUrl: {
+    doc: 'Internal URL of the package-registry service.',
+    format: 'http-url',
+    default: 'http://127.0.0.1:5004',
+    env: 'PACKAGE_REGISTRY_URL',
+  },
+  trustForwardedHeaders: {
+    doc: 'Keep X-Forwarded-* sent by the peer (set when an ingress or load balancer sits in front); otherwise they are replaced.',
+    format: Boolean,
+    default: false,
+    env: 'GATEWAY_TRUST_FORWARDED_HEADERS',
+  },
+};
+
+export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  return loadConfig<GatewayConfig>(gatewaySchema, env);
+}

@@ -1,0 +1,6 @@
+export { createApp } from './app';
+export type { GatewayDeps } from './app';
+export { startGateway } from './service';
+export type { RunningGateway } from './service';
+export { gatewaySchema, loadGatewayConfig } from './config';
+export type { GatewayConfig } from './config';

@@ -1,0 +1,65 @@
+/**
+ * What every deployment of Stowage must give the services: their ports, entrypoints and the
+ * environment their config schemas read. docker-compose.yml and k8s/ are both checked against
+ * this one table, so the two cannot drift apart from each other or from the services.
+ */
+export interface ServiceContract {
+  name: string;
+  port: number;
+  /** Owns tables, so it ships a `dist/migrate.js` that the migration step must run. */
+  ownsTables: boolean;
+  /** Other services this one calls, by env var. */
+  calls: Record<string, string>;
+}
+
+export const SERVICES: readonly ServiceContract[] = [
+  {
+    name: 'gateway',
+    port: 5000,
+    ownsTables: false,
+    calls: {
+      AUTH_TOKEN_URL: 'auth-token',
+      REGISTRY_URL: 'registry',
+      DEPENDENCY_PROXY_URL: 'dependency-proxy',
+      PACKAGE_REGISTRY_URL: 'package-registry',
+    },
+  },
+  { name: 'auth-token', port: 5001, ownsTables: true, calls: {} },
+  { name: 'registry', port: 5002, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
+  { name: 'dependency-proxy', port: 5003, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
+  { name: 'package-registry', port: 5004, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
+  { name: 'cleanup-worker', port: 5005, ownsTables: false, calls: {} },
+];
+
+export const PUBLIC_SERVICE = 'gateway';
+
+/** Credentials: never in a ConfigMap or an image, always from a Secret. */
+export const SECRET_ENV = ['DATABASE_URL', 'AMQP_URL', 'S3_ACCESS_KEY_ID', 'S3_SECRET_ACCESS_KEY'] as const;
+
+/** Read by every service besides the secrets and the service URLs in `calls`. */
+export const COMMON_ENV = [
+  'HOST',
+  'PORT',
+  'S3_ENDPOINT',
+  'S3_REGION',
+  'S3_BUCKET',
+  'S3_FORCE_PATH_STYLE',
+  'LOG_LEVEL',
+  'EXTERNAL_URL',
+  'MIGRATE_ON_START',
+] as const;
+
+/** Every env var `service` needs at run time. */
+export function requiredEnv(service: ServiceContract): string[] {
+  return [...SECRET_ENV, ...COMMON_ENV, ...Object.keys(service.calls)];
+}
+
+export function mainCommand(service: string): string[] {
+  return ['node', `services/${service}/dist/main.js`];
+}
+
+export function migrateScript(service: string): string {
+  return `services/${service}/dist/migrate.js`;
+}
+
+export const MIGRATING_SERVICES = SERVICES.filter((s) => s.ownsTables).map((s) => s.name);
