@@ -17,9 +17,8 @@ export interface OptionSchema<T = unknown> {
   nullable?: boolean;
 }
 
-export type ConfigSchema<T> = {
-  [K in keyof T]: T[K] extends object ? ConfigSchema<T[K]> | OptionSchema<T[K]> : OptionSchema<T[K]>;
-};
+/** A tree of options; nested objects group related options (`s3.bucket`). */
+export type ConfigSchema = { [key: string]: OptionSchema | ConfigSchema };
 
 let formatsRegistered = false;
 function registerFormats(): void {
@@ -32,9 +31,9 @@ function registerFormats(): void {
  * Builds, validates and returns the configuration from `env`. Any invalid or missing value
  * raises one ConfigError whose one-line message names each offending environment variable.
  */
-export function loadConfig<T>(schema: ConfigSchema<T>, env: NodeJS.ProcessEnv = process.env): T {
+export function loadConfig<T>(schema: ConfigSchema, env: NodeJS.ProcessEnv = process.env): T {
   registerFormats();
-  const envVarByPath = collectEnvVars(schema as unknown as SchemaTree);
+  const envVarByPath = collectEnvVars(schema);
   let config: convict.Config<T>;
   try {
     config = convict<T>(schema as unknown as convict.Schema<T>, { env, args: [] });
@@ -45,14 +44,12 @@ export function loadConfig<T>(schema: ConfigSchema<T>, env: NodeJS.ProcessEnv = 
   return config.getProperties();
 }
 
-type SchemaTree = { [key: string]: OptionSchema | SchemaTree };
-
-function isOption(node: OptionSchema | SchemaTree): node is OptionSchema {
+function isOption(node: OptionSchema | ConfigSchema): node is OptionSchema {
   return typeof (node as OptionSchema).doc === 'string' && 'default' in node;
 }
 
 /** Maps `s3.bucket` to `S3_BUCKET`, so convict's messages can be rewritten around the variable. */
-export function collectEnvVars(tree: SchemaTree, prefix = ''): Map<string, string> {
+export function collectEnvVars(tree: ConfigSchema, prefix = ''): Map<string, string> {
   const result = new Map<string, string>();
   for (const [key, node] of Object.entries(tree)) {
     const path = prefix ? `${prefix}.${key}` : key;

@@ -1,0 +1,5 @@
+import type { BusLogger } from '../bus-logger';
+
+export interface InProcessBusOptions {
+  logger?: BusLogger;
+}

@@ -1,0 +1,17 @@
+import { createBus, InProcessEventBus, InProcessJobQueue } from '@stowage/bus';
+import { runBusContract } from './bus-contract';
+
+describe('in-process bus', () => {
+  runBusContract(async () => {
+    const events = new InProcessEventBus();
+    const jobs = new InProcessJobQueue();
+    return { events, jobs, close: async () => void (await Promise.all([events.close(), jobs.close()])) };
+  });
+
+  it('when createBus gets no amqpUrl, then it returns the in-process adapters', async () => {
+    const bus = createBus();
+    expect(bus.events).toBeInstanceOf(InProcessEventBus);
+    expect(bus.jobs).toBeInstanceOf(InProcessJobQueue);
+    await bus.close();
+  });
+});
