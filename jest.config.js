@@ -13,8 +13,20 @@ const common = {
       '@swc/jest',
       { jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' }, module: { type: 'commonjs' } },
     ],
+    // PGlite's CommonJS build loads node modules and its WASM through import(), which Jest's VM
+    // rejects without --experimental-vm-modules; swc (isModule) rewrites those into require().
+    '/@electric-sql/pglite/dist/.+\\.cjs$': [
+      '@swc/jest',
+      {
+        jsc: { parser: { syntax: 'ecmascript' }, target: 'es2022' },
+        module: { type: 'commonjs' },
+        isModule: true,
+      },
+    ],
   },
-  transformIgnorePatterns: ['/node_modules/(?!\\.pnpm/jose@|jose/)'],
+  transformIgnorePatterns: [
+    '/node_modules/(?!\\.pnpm/jose@|jose/|\\.pnpm/@electric-sql\\+pglite@|@electric-sql/pglite/)',
+  ],
   moduleNameMapper: {
     '^@stowage/([a-z-]+)$': ['<rootDir>/libs/$1/src', '<rootDir>/services/$1/src'],
   },

@@ -10,3 +10,5 @@ export { createServiceApp } from './service-app';
 export type { ServiceAppOptions } from './service-app';
 export { startHttpServer } from './http-server';
 export type { HttpServerHandle, ListenOptions } from './http-server';
+export { runService } from './run-service';
+export type { RunningService, ServiceOptions } from './run-service';

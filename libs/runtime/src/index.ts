@@ -1,2 +1,6 @@
 export { runMain } from './run-main';
 export type { MainLogger, Stoppable } from './run-main';
+export { openInfrastructure } from './infrastructure';
+export type { Infrastructure } from './infrastructure';
+export { runServiceMain, runMigrateMain } from './service-main';
+export type { ServiceStartContext } from './service-main';

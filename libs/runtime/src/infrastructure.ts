@@ -1,0 +1,64 @@
+import path from 'node:path';
+import { createBlobStore, type ManagedBlobStore } from '@stowage/blob-store';
+import { createBus, type Bus } from '@stowage/bus';
+import type { InfrastructureConfig } from '@stowage/config';
+import { openDatabase, type Database } from '@stowage/db';
+import type { Logger } from '@stowage/logging';
+
+/** The shared adapters a service runs on: one database, one bus, one blob store. */
+export interface Infrastructure {
+  db: Database;
+  bus: Bus;
+  blobs: ManagedBlobStore;
+  /** Closes what `openInfrastructure` opened; call after every service using it has stopped. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the adapters the configuration selects: PostgreSQL, RabbitMQ and S3 when their URLs
+ * are set (distributed mode), otherwise PGlite, an in-process bus and files under DATA_DIR
+ * (standalone mode). Each mode picks adapters here and nowhere else.
+ */
+export async function openInfrastructure(
+  config: InfrastructureConfig,
+  options: { service: string; logger: Logger },
+): Promise<Infrastructure> {
+  const db = await openDatabase(
+    config.databaseUrl ? { url: config.databaseUrl, logger: options.logger } : { dataDir: path.join(config.dataDir, 'pglite') },
+  );
+  const bus = createBus({
+    amqpUrl: config.amqpUrl || undefined,
+    logger: options.logger,
+    connectionName: options.service,
+  });
+  const blobs = createBlobStore(
+    config.s3.bucket
+      ? {
+          s3: {
+            endpoint: config.s3.endpoint || undefined,
+            region: config.s3.region,
+            bucket: config.s3.bucket,
+            accessKeyId: config.s3.accessKeyId || undefined,
+            secretAccessKey: config.s3.secretAccessKey || undefined,
+            forcePathStyle: config.s3.forcePathStyle,
+          },
+        }
+      : { directory: path.join(config.dataDir, 'blobs') },
+  );
+  try {
+    await blobs.initialize();
+  } catch (error) {
+    await Promise.allSettled([bus.close(), db.close()]);
+    throw error;
+  }
+  return {
+    db,
+    bus,
+    blobs,
+    async close() {
+      await bus.close();
+      await blobs.close();
+      await db.close();
+    },
+  };
+}
