@@ -41,6 +41,7 @@ export interface S3Config {
 export interface InfrastructureConfig {
   databaseUrl: string;
   amqpUrl: string;
+  amqpPrefix: string;
   dataDir: string;
   s3: S3Config;
   migrateOnStart: boolean;
@@ -60,6 +61,12 @@ export const infrastructureOptions = {
     default: '',
     env: 'AMQP_URL',
     sensitive: true,
+  },
+  amqpPrefix: {
+    doc: 'Prefix of every RabbitMQ exchange and queue name, so several installations can share a vhost.',
+    format: String,
+    default: 'stowage',
+    env: 'AMQP_PREFIX',
   },
   dataDir: {
     doc: 'Directory for embedded state: PGlite database and filesystem blobs.',
@@ -133,5 +140,19 @@ export const authTokenUrlOption = {
     format: 'http-url',
     default: 'http://127.0.0.1:5001',
     env: 'AUTH_TOKEN_URL',
+  },
+};
+
+export interface TokenIssuerConfig {
+  jwtIssuer: string;
+}
+
+/** The issuer auth-token signs registry tokens as; every verifier accepts exactly this one. */
+export const tokenIssuerOption = {
+  jwtIssuer: {
+    doc: 'Issuer (`iss`) of the registry tokens auth-token signs; verifiers reject any other.',
+    format: String,
+    default: 'stowage-issuer',
+    env: 'JWT_ISSUER',
   },
 };

@@ -12,3 +12,5 @@ export { startHttpServer } from './http-server';
 export type { HttpServerHandle, ListenOptions } from './http-server';
 export { runService } from './run-service';
 export type { RunningService, ServiceOptions } from './run-service';
+export { bearerChallenge } from './bearer-challenge';
+export type { BearerChallengeOptions } from './bearer-challenge';

@@ -24,10 +24,13 @@ export async function openInfrastructure(
   options: { service: string; logger: Logger },
 ): Promise<Infrastructure> {
   const db = await openDatabase(
-    config.databaseUrl ? { url: config.databaseUrl, logger: options.logger } : { dataDir: path.join(config.dataDir, 'pglite') },
+    config.databaseUrl
+      ? { url: config.databaseUrl, logger: options.logger }
+      : { dataDir: path.join(config.dataDir, 'pglite') },
   );
   const bus = createBus({
     amqpUrl: config.amqpUrl || undefined,
+    prefix: config.amqpPrefix,
     logger: options.logger,
     connectionName: options.service,
   });

@@ -1,0 +1,38 @@
+import type { RequestHandler } from 'express';
+import { OciError } from './errors';
+
+export interface BearerChallengeOptions {
+  /** Token endpoint clients are sent to, e.g. `https://host/jwt/auth`. */
+  realm: string;
+  /** `service` parameter of the challenge: `container_registry` or `dependency_proxy`. */
+  service: string;
+  /** Verifies a bearer token; resolves with what handlers need, rejects when it is not valid. */
+  verify: (token: string) => Promise<unknown>;
+}
+
+/**
+ * Docker token authentication: a request without a valid bearer token gets 401 with a
+ * `WWW-Authenticate: Bearer realm=...,service=...` challenge telling the client where to get
+ * one (the docker CLI follows it on `docker login` and every push or pull).
+ */
+export function bearerChallenge(options: BearerChallengeOptions): RequestHandler {
+  const challenge = `Bearer realm="${options.realm}",service="${options.service}"`;
+  return async (req, res, next) => {
+    const header = req.get('authorization') ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!match) {
+      res.setHeader('WWW-Authenticate', challenge);
+      next(new OciError('UNAUTHORIZED'));
+      return;
+    }
+    try {
+      // Handlers read the verified token (its `access` claim) from res.locals.registryToken.
+      res.locals.registryToken = await options.verify(match[1]!);
+      next();
+    } catch (error) {
+      req.log.info('registry token rejected', { reason: (error as { reason?: string }).reason });
+      res.setHeader('WWW-Authenticate', `${challenge},error="invalid_token"`);
+      next(new OciError('UNAUTHORIZED'));
+    }
+  };
+}

@@ -1,0 +1,19 @@
+-- AlterTable
+ALTER TABLE "auth_token"."signing_keys" ADD COLUMN "private_key_pem" TEXT NOT NULL,
+ADD COLUMN "retired_at" TIMESTAMPTZ(3);
+
+-- CreateTable
+CREATE TABLE "auth_token"."outbox_events" (
+    "id" UUID NOT NULL,
+    "type" TEXT NOT NULL,
+    "source" TEXT NOT NULL,
+    "payload" JSONB NOT NULL,
+    "occurred_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "published_at" TIMESTAMPTZ(3),
+    "seq" BIGSERIAL NOT NULL,
+
+    CONSTRAINT "outbox_events_pkey" PRIMARY KEY ("id")
+);
+
+-- CreateIndex
+CREATE INDEX "outbox_events_unpublished_idx" ON "auth_token"."outbox_events"("occurred_at", "seq") WHERE "published_at" IS NULL;

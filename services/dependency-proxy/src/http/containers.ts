@@ -1,0 +1,27 @@
+import { Router } from 'express';
+import type { TokenVerifier } from '@stowage/auth';
+import { bearerChallenge } from '@stowage/http';
+
+export const DEPENDENCY_PROXY_TOKEN_AUDIENCE = 'dependency_proxy';
+
+/**
+ * `/v2/<group>/dependency_proxy/containers/...`: clients authenticate with a token for the
+ * `dependency_proxy` service, as with GitLab. Manifest and blob proxying arrive with the
+ * dependency proxy issue; until then authenticated requests get the OCI 404.
+ */
+export function containersRouter(options: { verifier: TokenVerifier; externalUrl: string }): Router {
+  const router = Router();
+  router.use((_req, res, next) => {
+    res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
+    next();
+  });
+  router.use(
+    /^\/.+\/dependency_proxy\/containers\//,
+    bearerChallenge({
+      realm: `${options.externalUrl.replace(/\/$/, '')}/jwt/auth`,
+      service: DEPENDENCY_PROXY_TOKEN_AUDIENCE,
+      verify: (token) => options.verifier.verify(token, DEPENDENCY_PROXY_TOKEN_AUDIENCE),
+    }),
+  );
+  return router;
+}

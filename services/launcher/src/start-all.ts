@@ -1,0 +1,77 @@
+import { startAuthToken } from '@stowage/auth-token';
+import { startCleanupWorker } from '@stowage/cleanup-worker';
+import { startDependencyProxy } from '@stowage/dependency-proxy';
+import { startGateway, type RunningGateway } from '@stowage/gateway';
+import type { RunningService } from '@stowage/http';
+import type { Logger } from '@stowage/logging';
+import { startPackageRegistry } from '@stowage/package-registry';
+import { startRegistry } from '@stowage/registry';
+import type { Infrastructure } from '@stowage/runtime';
+import type { StandaloneConfig } from './standalone-config';
+
+export interface RunningSuite {
+  gateway: RunningGateway;
+  services: RunningService[];
+  /** Stops the gateway first (no new requests), then the services; the caller closes the adapters. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts all six services on one set of adapters, each on its own loopback port, and the
+ * gateway in front of them: the same HTTP hops as distributed mode, in one process.
+ */
+export async function startAll(
+  config: StandaloneConfig,
+  infra: Infrastructure,
+  logger: Logger,
+): Promise<RunningSuite> {
+  const internal = { host: '127.0.0.1', port: 0, migrateOnStart: config.migrateOnStart };
+  const options = (service: string) => ({
+    logger: logger.child({ service }),
+    infra,
+    collectProcessMetrics: false,
+  });
+
+  const authToken = await startAuthToken({ config: internal, ...options('auth-token') });
+  const verifierConfig = {
+    ...internal,
+    externalUrl: config.externalUrl,
+    authTokenUrl: authToken.http.url,
+    jwtIssuer: config.jwtIssuer,
+  };
+  const services: RunningService[] = [authToken];
+  try {
+    services.push(await startRegistry({ config: verifierConfig, ...options('registry') }));
+    services.push(await startDependencyProxy({ config: verifierConfig, ...options('dependency-proxy') }));
+    services.push(await startPackageRegistry({ config: internal, ...options('package-registry') }));
+    services.push(
+      await startCleanupWorker({ config: { ...internal, concurrency: 2 }, ...options('cleanup-worker') }),
+    );
+  } catch (error) {
+    await Promise.allSettled(services.map((service) => service.stop()));
+    throw error;
+  }
+  const urlOf = (name: string) => services.find((service) => service.name === name)!.http.url;
+  const gateway = await startGateway(
+    {
+      host: config.host,
+      port: config.port,
+      trustForwardedHeaders: config.trustForwardedHeaders,
+      upstreams: {
+        'auth-token': urlOf('auth-token'),
+        registry: urlOf('registry'),
+        'dependency-proxy': urlOf('dependency-proxy'),
+        'package-registry': urlOf('package-registry'),
+      },
+    },
+    logger.child({ service: 'gateway' }),
+  );
+  return {
+    gateway,
+    services,
+    async stop() {
+      await gateway.stop();
+      await Promise.all(services.map((service) => service.stop()));
+    },
+  };
+}

@@ -1,0 +1,58 @@
+import { createPrismaClient, migrate } from '@stowage/db';
+import { createMetrics, gitlabErrorFormat, runService, type RunningService } from '@stowage/http';
+import type { Logger } from '@stowage/logging';
+import { OutboxRelay } from '@stowage/outbox';
+import type { Infrastructure } from '@stowage/runtime';
+import type { PackageRegistryConfig } from './config';
+import { PrismaClient } from './generated/prisma/client';
+import { PACKAGE_REGISTRY_MIGRATIONS_DIR, PACKAGE_REGISTRY_SCHEMA } from './schema';
+
+export interface PackageRegistryStartOptions {
+  config: Pick<PackageRegistryConfig, 'host' | 'port' | 'migrateOnStart'>;
+  logger: Logger;
+  infra: Pick<Infrastructure, 'db' | 'bus' | 'blobs'>;
+  collectProcessMetrics?: boolean;
+}
+
+/**
+ * Starts the package registry on the given adapters. The format endpoints (npm, PyPI, Maven...)
+ * arrive with the package issues; today it serves health and metrics and owns its schema.
+ */
+export async function startPackageRegistry(options: PackageRegistryStartOptions): Promise<RunningService> {
+  const { config, logger, infra } = options;
+  if (config.migrateOnStart) {
+    await migrate(infra.db, {
+      schema: PACKAGE_REGISTRY_SCHEMA,
+      migrationsDir: PACKAGE_REGISTRY_MIGRATIONS_DIR,
+      logger,
+    });
+  }
+  const prisma = createPrismaClient(PrismaClient, infra.db);
+  const relay = new OutboxRelay({
+    db: infra.db,
+    schema: PACKAGE_REGISTRY_SCHEMA,
+    events: infra.bus.events,
+    logger,
+  });
+  relay.start();
+  return runService({
+    name: 'package-registry',
+    listen: config,
+    logger,
+    metrics: createMetrics({
+      service: 'package-registry',
+      collectProcessMetrics: options.collectProcessMetrics ?? true,
+    }),
+    errorFormat: gitlabErrorFormat,
+    checks: {
+      database: () => infra.db.checkHealth(),
+      bus: () => infra.bus.events.checkHealth(),
+      storage: () => infra.blobs.checkHealth(),
+    },
+    routes: () => undefined,
+    async onStop() {
+      await relay.stop();
+      await prisma.$disconnect();
+    },
+  });
+}

@@ -1,0 +1,28 @@
+import { Router } from 'express';
+import type { TokenVerifier } from '@stowage/auth';
+import { bearerChallenge } from '@stowage/http';
+
+export const REGISTRY_TOKEN_AUDIENCE = 'container_registry';
+
+/**
+ * The `/v2/` API root. Every response says which API it speaks; every request needs a registry
+ * token, and `GET /v2/` with a valid one is the check clients make before pushing or pulling.
+ */
+export function registryBaseRouter(options: { verifier: TokenVerifier; externalUrl: string }): Router {
+  const router = Router();
+  router.use((_req, res, next) => {
+    res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
+    next();
+  });
+  router.use(
+    bearerChallenge({
+      realm: `${options.externalUrl.replace(/\/$/, '')}/jwt/auth`,
+      service: REGISTRY_TOKEN_AUDIENCE,
+      verify: (token) => options.verifier.verify(token, REGISTRY_TOKEN_AUDIENCE),
+    }),
+  );
+  router.get('/', (_req, res) => {
+    res.json({});
+  });
+  return router;
+}
