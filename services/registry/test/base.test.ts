@@ -1,0 +1,85 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import request from 'supertest';
+import {
+  createTokenVerifier,
+  generateSigningKey,
+  signAccessToken,
+  toJwks,
+  type SigningKey,
+} from '@stowage/auth';
+import { createMetrics, createServiceApp, ociErrorFormat } from '@stowage/http';
+import { createSilentLogger } from '@stowage/logging';
+import { registryBaseRouter } from '../src/http/base';
+
+const ISSUER = 'stowage-issuer';
+const REALM = 'https://registry.example.test/jwt/auth';
+
+describe('GET /v2/', () => {
+  let jwksServer: http.Server;
+  let key: SigningKey;
+  let app: ReturnType<typeof createServiceApp>;
+
+  beforeAll(async () => {
+    key = generateSigningKey();
+    jwksServer = http.createServer((_req, res) => {
+      res.setHeader('content-type', 'application/json');
+      res.end(JSON.stringify(toJwks([key.publicJwk])));
+    });
+    await new Promise<void>((resolve) => jwksServer.listen(0, '127.0.0.1', resolve));
+    const { port } = jwksServer.address() as AddressInfo;
+    const verifier = createTokenVerifier({
+      jwksUri: `http://127.0.0.1:${port}/-/jwks`,
+      issuer: ISSUER,
+      audiences: ['container_registry'],
+    });
+    app = createServiceApp({
+      logger: createSilentLogger(),
+      metrics: createMetrics({ service: 'registry' }),
+      health: { checks: {} },
+      errorFormat: ociErrorFormat,
+      routes: (router) =>
+        router.use('/v2', registryBaseRouter({ verifier, externalUrl: 'https://registry.example.test/' })),
+    });
+  });
+
+  afterAll(() => new Promise<void>((resolve) => jwksServer.close(() => resolve())));
+
+  const token = (audience = 'container_registry', issuer = ISSUER) =>
+    signAccessToken(key, { issuer, subject: 'alice', audience, access: [], expiresInSeconds: 300 });
+
+  it('when no token is sent, then 401 challenges the client toward the token endpoint', async () => {
+    const res = await request(app).get('/v2/');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(`Bearer realm="${REALM}",service="container_registry"`);
+    expect(res.headers['docker-distribution-api-version']).toBe('registry/2.0');
+    expect(res.body).toEqual({
+      errors: [{ code: 'UNAUTHORIZED', message: 'authentication required', detail: null }],
+    });
+  });
+
+  it('when a valid registry token is sent, then the API root answers 200 {}', async () => {
+    const res = await request(app).get('/v2/').set('Authorization', `Bearer ${token()}`);
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({});
+    expect(res.headers['docker-distribution-api-version']).toBe('registry/2.0');
+  });
+
+  it.each([
+    ['a token for another service', () => token('dependency_proxy')],
+    ['a token from another issuer', () => token('container_registry', 'someone-else')],
+    ['garbage', () => 'not-a-jwt'],
+  ])('when %s is sent, then 401 says invalid_token', async (_name, make) => {
+    const res = await request(app).get('/v2/').set('Authorization', `Bearer ${make()}`);
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toBe(
+      `Bearer realm="${REALM}",service="container_registry",error="invalid_token"`,
+    );
+  });
+
+  it('when Basic credentials are sent, then the client is challenged for a bearer token', async () => {
+    const res = await request(app).get('/v2/').auth('alice', 'secret');
+    expect(res.status).toBe(401);
+    expect(res.headers['www-authenticate']).toMatch(/^Bearer realm=/);
+  });
+});
