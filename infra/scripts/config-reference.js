@@ -19,4 +19,7 @@ for (const [name, schema] of Object.entries(schemas)) {
   }
 }
 console.log('| Variable | Default | Used by | Meaning |\n|---|---|---|---|');
-for (const r of rows.values()) console.log(`| \`${r.env}\` | \`${r.default}\` | ${r.used.length === 7 ? 'all' : r.used.join(', ')} | ${r.doc} |`);
+for (const r of rows.values())
+  console.log(
+    `| \`${r.env}\` | \`${r.default}\` | ${r.used.length === 7 ? 'all' : r.used.join(', ')} | ${r.doc} |`,
+  );
