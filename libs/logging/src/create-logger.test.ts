@@ -26,6 +26,13 @@ describe('createLogger', () => {
     expect(typeof lines[0]!.timestamp).toBe('string');
   });
 
+  it('when a child logger names its own service, then that name wins over the default', async () => {
+    const { stream, lines } = capture();
+    createLogger({ service: 'stowage', stream }).child({ service: 'registry' }).info('hi');
+    await new Promise((r) => setImmediate(r));
+    expect(lines[0]!.service).toBe('registry');
+  });
+
   it('when metadata carries credentials, then they are redacted at any depth', async () => {
     const { stream, lines } = capture();
     const logger = createLogger({ service: 'gateway', stream });

@@ -11,6 +11,12 @@ export interface LoggerOptions {
   stream?: NodeJS.WritableStream;
 }
 
+const defaultService = (service: string) =>
+  winston.format((info) => {
+    info.service ??= service;
+    return info;
+  })();
+
 /** JSON lines, one per event, with timestamp and service, secrets redacted. */
 export function createLogger(options: LoggerOptions): Logger {
   const transport = options.stream
@@ -18,8 +24,10 @@ export function createLogger(options: LoggerOptions): Logger {
     : new winston.transports.Console();
   return winston.createLogger({
     level: options.level ?? 'info',
-    defaultMeta: { service: options.service },
     format: winston.format.combine(
+      // Not defaultMeta: winston lets defaultMeta override a child's fields, and in standalone
+      // mode each service's child logger must be able to name itself.
+      defaultService(options.service),
       winston.format.errors({ stack: true }),
       redactSecrets(),
       winston.format.timestamp(),

@@ -5,3 +5,6 @@ export type { Infrastructure } from './infrastructure';
 export { runServiceMain, runMigrateMain } from './service-main';
 export type { ServiceStartContext } from './service-main';
 export { refreshKeysOnSigningKeyEvents, SIGNING_KEY_EVENTS } from './signing-key-events';
+export { openServiceData } from './service-data';
+export type { ServiceData } from './service-data';
+export { openRegistryTokenVerifier } from './registry-token-verifier';

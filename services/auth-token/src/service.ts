@@ -1,8 +1,6 @@
-import { createPrismaClient, migrate } from '@stowage/db';
 import { createMetrics, gitlabErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
-import { OutboxRelay } from '@stowage/outbox';
-import type { Infrastructure } from '@stowage/runtime';
+import { openServiceData, type Infrastructure } from '@stowage/runtime';
 import type { AuthTokenConfig } from './config';
 import { ensureSigningKey } from './domain/signing-keys';
 import { PrismaClient } from './generated/prisma/client';
@@ -19,21 +17,18 @@ export interface AuthTokenStartOptions {
 /** Starts auth-token on the given adapters: migrate, make sure a signing key exists, serve. */
 export async function startAuthToken(options: AuthTokenStartOptions): Promise<RunningService> {
   const { config, logger, infra } = options;
-  if (config.migrateOnStart) {
-    await migrate(infra.db, { schema: AUTH_TOKEN_SCHEMA, migrationsDir: AUTH_TOKEN_MIGRATIONS_DIR, logger });
-  }
-  const prisma = createPrismaClient(PrismaClient, infra.db);
-  const relay = new OutboxRelay({
-    db: infra.db,
+  const data = await openServiceData({
+    infra,
+    PrismaClient,
     schema: AUTH_TOKEN_SCHEMA,
-    events: infra.bus.events,
+    migrationsDir: AUTH_TOKEN_MIGRATIONS_DIR,
+    migrateOnStart: config.migrateOnStart,
     logger,
   });
-  relay.start();
-  const key = await ensureSigningKey(prisma);
+  const key = await ensureSigningKey(data.prisma);
   if (key.created) {
     logger.info('created signing key', { kid: key.kid });
-    relay.nudge();
+    data.relay.nudge();
   }
   return runService({
     name: 'auth-token',
@@ -45,10 +40,7 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
     }),
     errorFormat: gitlabErrorFormat,
     checks: { database: () => infra.db.checkHealth(), bus: () => infra.bus.events.checkHealth() },
-    routes: (app) => app.use(jwksRouter(prisma)),
-    async onStop() {
-      await relay.stop();
-      await prisma.$disconnect();
-    },
+    routes: (app) => app.use(jwksRouter(data.prisma)),
+    onStop: () => data.close(),
   });
 }

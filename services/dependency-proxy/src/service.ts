@@ -1,9 +1,6 @@
-import { createTokenVerifier } from '@stowage/auth';
-import { createPrismaClient, migrate } from '@stowage/db';
 import { createMetrics, ociErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
-import { OutboxRelay } from '@stowage/outbox';
-import { refreshKeysOnSigningKeyEvents, type Infrastructure } from '@stowage/runtime';
+import { openRegistryTokenVerifier, openServiceData, type Infrastructure } from '@stowage/runtime';
 import type { DependencyProxyConfig } from './config';
 import { PrismaClient } from './generated/prisma/client';
 import { DEPENDENCY_PROXY_TOKEN_AUDIENCE, containersRouter } from './http/containers';
@@ -22,34 +19,24 @@ export interface DependencyProxyStartOptions {
 /** Starts the dependency proxy on the given adapters. */
 export async function startDependencyProxy(options: DependencyProxyStartOptions): Promise<RunningService> {
   const { config, logger, infra } = options;
-  if (config.migrateOnStart) {
-    await migrate(infra.db, {
-      schema: DEPENDENCY_PROXY_SCHEMA,
-      migrationsDir: DEPENDENCY_PROXY_MIGRATIONS_DIR,
-      logger,
-    });
-  }
-  const prisma = createPrismaClient(PrismaClient, infra.db);
-  const relay = new OutboxRelay({
-    db: infra.db,
+  const data = await openServiceData({
+    infra,
+    PrismaClient,
     schema: DEPENDENCY_PROXY_SCHEMA,
-    events: infra.bus.events,
+    migrationsDir: DEPENDENCY_PROXY_MIGRATIONS_DIR,
+    migrateOnStart: config.migrateOnStart,
     logger,
-  });
-  relay.start();
-  const verifier = createTokenVerifier({
-    jwksUri: `${config.authTokenUrl.replace(/\/$/, '')}/-/jwks`,
-    issuer: config.jwtIssuer,
-    audiences: [DEPENDENCY_PROXY_TOKEN_AUDIENCE],
   });
   const metrics = createMetrics({
     service: 'dependency-proxy',
     collectProcessMetrics: options.collectProcessMetrics ?? true,
   });
-  const keyEvents = await refreshKeysOnSigningKeyEvents({
+  const { verifier, keyEvents } = await openRegistryTokenVerifier({
+    authTokenUrl: config.authTokenUrl,
+    issuer: config.jwtIssuer,
+    audience: DEPENDENCY_PROXY_TOKEN_AUDIENCE,
     events: infra.bus.events,
     group: 'dependency-proxy',
-    verifier,
     metrics,
     logger,
   });
@@ -67,8 +54,7 @@ export async function startDependencyProxy(options: DependencyProxyStartOptions)
     routes: (app) => app.use('/v2', containersRouter({ verifier, externalUrl: config.externalUrl })),
     async onStop() {
       await keyEvents.close();
-      await relay.stop();
-      await prisma.$disconnect();
+      await data.close();
     },
   });
 }

@@ -1,8 +1,6 @@
-import { createPrismaClient, migrate } from '@stowage/db';
 import { createMetrics, gitlabErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
-import { OutboxRelay } from '@stowage/outbox';
-import type { Infrastructure } from '@stowage/runtime';
+import { openServiceData, type Infrastructure } from '@stowage/runtime';
 import type { PackageRegistryConfig } from './config';
 import { PrismaClient } from './generated/prisma/client';
 import { PACKAGE_REGISTRY_MIGRATIONS_DIR, PACKAGE_REGISTRY_SCHEMA } from './schema';
@@ -20,21 +18,14 @@ export interface PackageRegistryStartOptions {
  */
 export async function startPackageRegistry(options: PackageRegistryStartOptions): Promise<RunningService> {
   const { config, logger, infra } = options;
-  if (config.migrateOnStart) {
-    await migrate(infra.db, {
-      schema: PACKAGE_REGISTRY_SCHEMA,
-      migrationsDir: PACKAGE_REGISTRY_MIGRATIONS_DIR,
-      logger,
-    });
-  }
-  const prisma = createPrismaClient(PrismaClient, infra.db);
-  const relay = new OutboxRelay({
-    db: infra.db,
+  const data = await openServiceData({
+    infra,
+    PrismaClient,
     schema: PACKAGE_REGISTRY_SCHEMA,
-    events: infra.bus.events,
+    migrationsDir: PACKAGE_REGISTRY_MIGRATIONS_DIR,
+    migrateOnStart: config.migrateOnStart,
     logger,
   });
-  relay.start();
   return runService({
     name: 'package-registry',
     listen: config,
@@ -50,9 +41,6 @@ export async function startPackageRegistry(options: PackageRegistryStartOptions)
       storage: () => infra.blobs.checkHealth(),
     },
     routes: () => undefined,
-    async onStop() {
-      await relay.stop();
-      await prisma.$disconnect();
-    },
+    onStop: () => data.close(),
   });
 }

@@ -1,9 +1,6 @@
-import { createTokenVerifier } from '@stowage/auth';
-import { createPrismaClient, migrate } from '@stowage/db';
 import { createMetrics, ociErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
-import { OutboxRelay } from '@stowage/outbox';
-import { refreshKeysOnSigningKeyEvents, type Infrastructure } from '@stowage/runtime';
+import { openRegistryTokenVerifier, openServiceData, type Infrastructure } from '@stowage/runtime';
 import type { RegistryConfig } from './config';
 import { PrismaClient } from './generated/prisma/client';
 import { REGISTRY_TOKEN_AUDIENCE, registryBaseRouter } from './http/base';
@@ -22,25 +19,24 @@ export interface RegistryStartOptions {
 /** Starts the container registry on the given adapters. */
 export async function startRegistry(options: RegistryStartOptions): Promise<RunningService> {
   const { config, logger, infra } = options;
-  if (config.migrateOnStart) {
-    await migrate(infra.db, { schema: REGISTRY_SCHEMA, migrationsDir: REGISTRY_MIGRATIONS_DIR, logger });
-  }
-  const prisma = createPrismaClient(PrismaClient, infra.db);
-  const relay = new OutboxRelay({ db: infra.db, schema: REGISTRY_SCHEMA, events: infra.bus.events, logger });
-  relay.start();
-  const verifier = createTokenVerifier({
-    jwksUri: `${config.authTokenUrl.replace(/\/$/, '')}/-/jwks`,
-    issuer: config.jwtIssuer,
-    audiences: [REGISTRY_TOKEN_AUDIENCE],
+  const data = await openServiceData({
+    infra,
+    PrismaClient,
+    schema: REGISTRY_SCHEMA,
+    migrationsDir: REGISTRY_MIGRATIONS_DIR,
+    migrateOnStart: config.migrateOnStart,
+    logger,
   });
   const metrics = createMetrics({
     service: 'registry',
     collectProcessMetrics: options.collectProcessMetrics ?? true,
   });
-  const keyEvents = await refreshKeysOnSigningKeyEvents({
+  const { verifier, keyEvents } = await openRegistryTokenVerifier({
+    authTokenUrl: config.authTokenUrl,
+    issuer: config.jwtIssuer,
+    audience: REGISTRY_TOKEN_AUDIENCE,
     events: infra.bus.events,
     group: 'registry',
-    verifier,
     metrics,
     logger,
   });
@@ -58,8 +54,7 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     routes: (app) => app.use('/v2', registryBaseRouter({ verifier, externalUrl: config.externalUrl })),
     async onStop() {
       await keyEvents.close();
-      await relay.stop();
-      await prisma.$disconnect();
+      await data.close();
     },
   });
 }

@@ -16,7 +16,9 @@ export function containersRouter(options: { verifier: TokenVerifier; externalUrl
     next();
   });
   router.use(
-    /^\/.+\/dependency_proxy\/containers\//,
+    // The lookahead keeps the trailing slash out of the match: Express 5 skips a `use` layer
+    // whose matched prefix is not followed by `/`, so `containers\/` would never match.
+    /^\/.+\/dependency_proxy\/containers(?=\/)/,
     bearerChallenge({
       realm: `${options.externalUrl.replace(/\/$/, '')}/jwt/auth`,
       service: DEPENDENCY_PROXY_TOKEN_AUDIENCE,
