@@ -48,8 +48,13 @@ export async function startHttpServer(
     closing ??= new Promise<void>((resolve) => {
       const force = setTimeout(() => server.closeAllConnections(), graceMs);
       force.unref();
+      // A keep-alive connection busy at shutdown turns idle once its response is done; close it
+      // then, or the shutdown would wait for the whole grace period.
+      const sweep = setInterval(() => server.closeIdleConnections(), 100);
+      sweep.unref();
       server.close(() => {
         clearTimeout(force);
+        clearInterval(sweep);
         resolve();
       });
       server.closeIdleConnections();

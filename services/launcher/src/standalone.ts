@@ -1,5 +1,6 @@
 import { createLogger } from '@stowage/logging';
 import { openInfrastructure, runMain } from '@stowage/runtime';
+import { lockDataDir } from './data-dir-lock';
 import { loadStandaloneConfig } from './standalone-config';
 import { startAll } from './start-all';
 
@@ -7,14 +8,18 @@ import { startAll } from './start-all';
 runMain('stowage', async () => {
   const config = loadStandaloneConfig();
   const logger = createLogger({ service: 'stowage', level: config.logLevel });
-  const infra = await openInfrastructure(config, { service: 'stowage', logger });
+  const unlock = config.databaseUrl ? () => undefined : lockDataDir(config.dataDir);
+  let infra;
   let suite;
   try {
+    infra = await openInfrastructure(config, { service: 'stowage', logger });
     suite = await startAll(config, infra, logger);
   } catch (error) {
-    await infra.close();
+    await infra?.close();
+    unlock();
     throw error;
   }
+  const openedInfra = infra;
   logger.info('stowage is ready', {
     url: config.externalUrl,
     listening: suite.gateway.http.url,
@@ -26,7 +31,8 @@ runMain('stowage', async () => {
     service: {
       async stop() {
         await running.stop();
-        await infra.close();
+        await openedInfra.close();
+        unlock();
       },
     },
   };
