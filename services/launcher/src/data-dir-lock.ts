@@ -15,7 +15,8 @@ export function lockDataDir(dataDir: string): () => void {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       const owner = Number(fs.readFileSync(lockPath, 'utf8'));
-      if (isRunning(owner)) throw new Error(`DATA_DIR ${dataDir} is in use by process ${owner}`);
+      if (isRunning(owner))
+        throw new Error(`DATA_DIR ${dataDir} is in use by process ${owner}`, { cause: error });
       fs.rmSync(lockPath, { force: true });
     }
   }
