@@ -3,7 +3,10 @@ import path from 'node:path';
 import {
   AMQP_URL,
   POSTGRES_URL,
+  checkQueue,
+  deleteEverythingWithPrefix,
   describeWithComponents,
+  queuesWithPrefix,
   startS3Server,
   uniqueName,
   type S3Server,
@@ -13,7 +16,6 @@ import { freePorts } from './support/free-ports';
 import { createTestDatabase, type TestDatabase } from './support/postgres-database';
 import { childPids, commandLine, isAlive, killAll, pidsWithEnvironment } from './support/process-tree';
 import { scrapeSum } from './support/prometheus';
-import { checkQueue, deleteEverythingWithPrefix, queuesWithPrefix } from './support/rabbit-admin';
 import {
   REPO_ROOT,
   makeTempDir,

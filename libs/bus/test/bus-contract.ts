@@ -1,5 +1,5 @@
 import { newEvent, type DomainEvent, type EventBus, type Job, type JobQueue } from '@stowage/bus';
-import { deferred, sleep, waitFor } from './async-helpers';
+import { deferred, sleep, waitFor } from '@stowage/testing';
 
 /** What each adapter pair must offer to run the contract (deadLetters is adapter-level for events). */
 export interface BusUnderTest {

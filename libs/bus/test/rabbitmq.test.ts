@@ -7,11 +7,18 @@ import {
   type DomainEvent,
   type Job,
 } from '@stowage/bus';
-import { AMQP_URL, describeWithComponents, uniqueName } from '@stowage/testing';
+import {
+  AMQP_URL,
+  closeConnectionFromServer,
+  deleteEverythingWithPrefix,
+  describeWithComponents,
+  queuesWithPrefix,
+  sleep,
+  uniqueName,
+  waitFor,
+} from '@stowage/testing';
 import { connect } from 'amqplib';
-import { sleep, waitFor } from './async-helpers';
 import { runBusContract, type BusUnderTest } from './bus-contract';
-import { closeConnectionFromServer, deleteEverythingWithPrefix, queuesWithPrefix } from './rabbit-admin';
 import { TcpProxy } from './tcp-proxy';
 
 describeWithComponents(['rabbitmq'], 'RabbitMQ bus', () => {

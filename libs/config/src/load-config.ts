@@ -44,21 +44,23 @@ export function loadConfig<T>(schema: ConfigSchema, env: NodeJS.ProcessEnv = pro
   return config.getProperties();
 }
 
+/** Every option of a schema with its dotted path (`s3.bucket`), depth first in declaration order. */
+export function* optionsOf(tree: ConfigSchema, prefix = ''): Generator<[string, OptionSchema]> {
+  for (const [key, node] of Object.entries(tree)) {
+    const path = prefix ? `${prefix}.${key}` : key;
+    if (isOption(node)) yield [path, node];
+    else yield* optionsOf(node, path);
+  }
+}
+
 function isOption(node: OptionSchema | ConfigSchema): node is OptionSchema {
   return typeof (node as OptionSchema).doc === 'string' && 'default' in node;
 }
 
 /** Maps `s3.bucket` to `S3_BUCKET`, so convict's messages can be rewritten around the variable. */
-export function collectEnvVars(tree: ConfigSchema, prefix = ''): Map<string, string> {
-  const result = new Map<string, string>();
-  for (const [key, node] of Object.entries(tree)) {
-    const path = prefix ? `${prefix}.${key}` : key;
-    if (isOption(node)) result.set(path, node.env);
-    else for (const [p, e] of collectEnvVars(node, path)) result.set(p, e);
-  }
-  return result;
+export function collectEnvVars(tree: ConfigSchema): Map<string, string> {
+  return new Map([...optionsOf(tree)].map(([path, option]) => [path, option.env]));
 }
-
 function describeFailure(error: unknown, envVarByPath: Map<string, string>): string {
   const raw = error instanceof Error ? error.message : String(error);
   const problems = raw

@@ -156,3 +156,8 @@ export const tokenIssuerOption = {
     env: 'JWT_ISSUER',
   },
 };
+
+/** What a service that checks registry tokens needs: where to challenge clients, whom to trust. */
+export interface RegistryTokenConfig extends ExternalUrlConfig, AuthTokenUrlConfig, TokenIssuerConfig {}
+
+export const registryTokenOptions = { ...externalUrlOption, ...authTokenUrlOption, ...tokenIssuerOption };

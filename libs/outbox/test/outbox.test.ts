@@ -5,9 +5,14 @@ import { createBus, newEvent, type Bus, type DomainEvent } from '@stowage/bus';
 import { openDatabase, type Database } from '@stowage/db';
 import { createSilentLogger } from '@stowage/logging';
 import { OutboxRelay, recordEvent } from '@stowage/outbox';
-import { AMQP_URL, describeWithComponents, POSTGRES_URL, uniqueName } from '@stowage/testing';
-import { connect } from 'amqplib';
-import { waitFor } from './support/async-helpers';
+import {
+  AMQP_URL,
+  deleteEverythingWithPrefix,
+  describeWithComponents,
+  POSTGRES_URL,
+  uniqueName,
+  waitFor,
+} from '@stowage/testing';
 import { ControllableEventBus } from './support/controllable-event-bus';
 import { describeOutboxContract } from './support/outbox-contract';
 import { createOutboxSchema, dropSchema, outboxRows, rawExecutor } from './support/outbox-schema';
@@ -91,7 +96,7 @@ describeWithComponents(['postgres', 'rabbitmq'], 'outbox relaying to RabbitMQ', 
 
   afterAll(async () => {
     await bus?.close();
-    await deleteBrokerObjects(prefix, group);
+    await deleteEverythingWithPrefix(AMQP_URL, prefix);
     if (db) {
       await dropSchema(db, schema);
       await db.close();
@@ -119,18 +124,3 @@ describeWithComponents(['postgres', 'rabbitmq'], 'outbox relaying to RabbitMQ', 
     expect(await outboxRows(db, schema)).toEqual([{ id: event.id, published: true }]);
   });
 });
-
-/** Deletes the exchange and queues the bus declared for `prefix` (see libs/bus topology.ts). */
-async function deleteBrokerObjects(prefix: string, group: string): Promise<void> {
-  const model = await connect(AMQP_URL);
-  try {
-    const channel = await model.createChannel();
-    for (const queue of [`${prefix}.events.${group}`, `${prefix}.events.${group}.dead`]) {
-      await channel.deleteQueue(queue);
-    }
-    await channel.deleteExchange(`${prefix}.events`);
-    await channel.close();
-  } finally {
-    await model.close();
-  }
-}

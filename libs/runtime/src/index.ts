@@ -8,3 +8,4 @@ export { refreshKeysOnSigningKeyEvents, SIGNING_KEY_EVENTS } from './signing-key
 export { openServiceData } from './service-data';
 export type { ServiceData } from './service-data';
 export { openRegistryTokenVerifier } from './registry-token-verifier';
+export { infrastructureChecks } from './infrastructure-checks';

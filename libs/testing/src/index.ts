@@ -1,3 +1,5 @@
 export * from './real-components';
 export * from './unique-names';
 export * from './s3-server';
+export * from './async-helpers';
+export * from './rabbit-admin';

@@ -1,7 +1,7 @@
 import type { Subscription } from '@stowage/bus';
 import { createMetrics, gitlabErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
-import type { Infrastructure } from '@stowage/runtime';
+import { type Infrastructure, infrastructureChecks } from '@stowage/runtime';
 import type { CleanupWorkerConfig } from './config';
 import { JOB_HANDLERS, type JobHandlers } from './jobs/job-handlers';
 
@@ -43,11 +43,7 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     logger,
     metrics,
     errorFormat: gitlabErrorFormat,
-    checks: {
-      database: () => infra.db.checkHealth(),
-      bus: () => infra.bus.jobs.checkHealth(),
-      storage: () => infra.blobs.checkHealth(),
-    },
+    checks: infrastructureChecks(infra),
     routes: () => undefined,
     async onStop() {
       // Consumers finish the jobs they hold before the connection closes.

@@ -1,35 +1,23 @@
 import {
-  authTokenUrlOption,
-  externalUrlOption,
   infrastructureOptions,
   listenOptions,
   loadConfig,
   loggingOptions,
-  tokenIssuerOption,
-  type AuthTokenUrlConfig,
-  type ExternalUrlConfig,
+  registryTokenOptions,
   type InfrastructureConfig,
   type ListenConfig,
   type LoggingConfig,
-  type TokenIssuerConfig,
+  type RegistryTokenConfig,
 } from '@stowage/config';
 
 export interface DependencyProxyConfig
-  extends
-    ListenConfig,
-    LoggingConfig,
-    InfrastructureConfig,
-    ExternalUrlConfig,
-    AuthTokenUrlConfig,
-    TokenIssuerConfig {}
+  extends ListenConfig, LoggingConfig, InfrastructureConfig, RegistryTokenConfig {}
 
 export const dependencyProxySchema = {
   ...listenOptions(5003),
   ...loggingOptions,
   ...infrastructureOptions,
-  ...externalUrlOption,
-  ...authTokenUrlOption,
-  ...tokenIssuerOption,
+  ...registryTokenOptions,
 };
 
 export function loadDependencyProxyConfig(env: NodeJS.ProcessEnv = process.env): DependencyProxyConfig {

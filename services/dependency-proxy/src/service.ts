@@ -1,6 +1,11 @@
 import { createMetrics, ociErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
-import { openRegistryTokenVerifier, openServiceData, type Infrastructure } from '@stowage/runtime';
+import {
+  type Infrastructure,
+  infrastructureChecks,
+  openRegistryTokenVerifier,
+  openServiceData,
+} from '@stowage/runtime';
 import type { DependencyProxyConfig } from './config';
 import { PrismaClient } from './generated/prisma/client';
 import { DEPENDENCY_PROXY_TOKEN_AUDIENCE, containersRouter } from './http/containers';
@@ -46,11 +51,7 @@ export async function startDependencyProxy(options: DependencyProxyStartOptions)
     logger,
     metrics,
     errorFormat: ociErrorFormat,
-    checks: {
-      database: () => infra.db.checkHealth(),
-      bus: () => infra.bus.events.checkHealth(),
-      storage: () => infra.blobs.checkHealth(),
-    },
+    checks: infrastructureChecks(infra),
     routes: (app) => app.use('/v2', containersRouter({ verifier, externalUrl: config.externalUrl })),
     async onStop() {
       await keyEvents.close();

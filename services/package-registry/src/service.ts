@@ -1,6 +1,6 @@
 import { createMetrics, gitlabErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
-import { openServiceData, type Infrastructure } from '@stowage/runtime';
+import { type Infrastructure, infrastructureChecks, openServiceData } from '@stowage/runtime';
 import type { PackageRegistryConfig } from './config';
 import { PrismaClient } from './generated/prisma/client';
 import { PACKAGE_REGISTRY_MIGRATIONS_DIR, PACKAGE_REGISTRY_SCHEMA } from './schema';
@@ -35,11 +35,7 @@ export async function startPackageRegistry(options: PackageRegistryStartOptions)
       collectProcessMetrics: options.collectProcessMetrics ?? true,
     }),
     errorFormat: gitlabErrorFormat,
-    checks: {
-      database: () => infra.db.checkHealth(),
-      bus: () => infra.bus.events.checkHealth(),
-      storage: () => infra.blobs.checkHealth(),
-    },
+    checks: infrastructureChecks(infra),
     routes: () => undefined,
     onStop: () => data.close(),
   });

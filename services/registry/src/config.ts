@@ -1,35 +1,23 @@
 import {
-  authTokenUrlOption,
-  externalUrlOption,
   infrastructureOptions,
   listenOptions,
   loadConfig,
   loggingOptions,
-  tokenIssuerOption,
-  type AuthTokenUrlConfig,
-  type ExternalUrlConfig,
+  registryTokenOptions,
   type InfrastructureConfig,
   type ListenConfig,
   type LoggingConfig,
-  type TokenIssuerConfig,
+  type RegistryTokenConfig,
 } from '@stowage/config';
 
 export interface RegistryConfig
-  extends
-    ListenConfig,
-    LoggingConfig,
-    InfrastructureConfig,
-    ExternalUrlConfig,
-    AuthTokenUrlConfig,
-    TokenIssuerConfig {}
+  extends ListenConfig, LoggingConfig, InfrastructureConfig, RegistryTokenConfig {}
 
 export const registrySchema = {
   ...listenOptions(5002),
   ...loggingOptions,
   ...infrastructureOptions,
-  ...externalUrlOption,
-  ...authTokenUrlOption,
-  ...tokenIssuerOption,
+  ...registryTokenOptions,
 };
 
 export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {

@@ -1,6 +1,11 @@
 import { createMetrics, ociErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
-import { openRegistryTokenVerifier, openServiceData, type Infrastructure } from '@stowage/runtime';
+import {
+  type Infrastructure,
+  infrastructureChecks,
+  openRegistryTokenVerifier,
+  openServiceData,
+} from '@stowage/runtime';
 import type { RegistryConfig } from './config';
 import { PrismaClient } from './generated/prisma/client';
 import { REGISTRY_TOKEN_AUDIENCE, registryBaseRouter } from './http/base';
@@ -46,11 +51,7 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     logger,
     metrics,
     errorFormat: ociErrorFormat,
-    checks: {
-      database: () => infra.db.checkHealth(),
-      bus: () => infra.bus.events.checkHealth(),
-      storage: () => infra.blobs.checkHealth(),
-    },
+    checks: infrastructureChecks(infra),
     routes: (app) => app.use('/v2', registryBaseRouter({ verifier, externalUrl: config.externalUrl })),
     async onStop() {
       await keyEvents.close();

@@ -2,7 +2,7 @@ import { InProcessEventBus, InvalidBusArgumentError, newEvent, type DomainEvent 
 import type { Database } from '@stowage/db';
 import { createSilentLogger } from '@stowage/logging';
 import { OutboxRelay, recordEvent, type OutboxRelayOptions } from '@stowage/outbox';
-import { deferred, hasSettled, sleep, waitFor } from './async-helpers';
+import { deferred, hasSettled, sleep, waitFor } from '@stowage/testing';
 import { ControllableEventBus } from './controllable-event-bus';
 import { createOutboxSchema, dropSchema, outboxRows, rawExecutor } from './outbox-schema';
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 
-const FORWARDED_HEADERS = [
+/** Headers through which a proxy tells what the client sent; only the gateway may set them. */
+export const FORWARDED_HEADERS = [
   'forwarded',
   'x-forwarded-for',
   'x-forwarded-host',
@@ -38,11 +39,6 @@ export function forwardedValues(req: IncomingMessage, trustIncoming: boolean): F
 function headerValue(req: IncomingMessage, name: string): string | undefined {
   const value = req.headers[name];
   return Array.isArray(value) ? value.join(', ') : value;
-}
-
-/** Removes every forwarding header so only the gateway's own values reach the services. */
-export function stripForwardedHeaders(headers: Record<string, unknown>): void {
-  for (const name of FORWARDED_HEADERS) delete headers[name];
 }
 
 /** The origin the client used, e.g. `https://registry.example.com`, derived from trusted values. */

@@ -1,8 +1,8 @@
-import http from 'node:http';
+import http, { type IncomingMessage } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import httpProxy from 'http-proxy';
 import { ApiError, OciError } from '@stowage/http';
-import { clientOrigin, forwardedValues, stripForwardedHeaders } from './forwarded-headers';
+import { FORWARDED_HEADERS, clientOrigin, forwardedValues, type ForwardedValues } from './forwarded-headers';
 import type { UpstreamName } from './route-table';
 
 export interface ForwarderOptions {
@@ -23,40 +23,32 @@ export function createForwarder(options: ForwarderOptions): {
   const proxy = httpProxy.createProxyServer({ agent, xfwd: false, changeOrigin: false, ws: false });
 
   proxy.on('proxyReq', (proxyReq, req) => {
-    const incoming = req as Request;
-    const values = forwardedValues(incoming, options.trustForwardedHeaders);
-    for (const name of [
-      'forwarded',
-      'x-forwarded-for',
-      'x-forwarded-host',
-      'x-forwarded-proto',
-      'x-forwarded-port',
-    ]) {
-      proxyReq.removeHeader(name);
-    }
+    const { values } = proxiedOf(req);
+    // Only the gateway's own view of the client reaches the services.
+    for (const name of FORWARDED_HEADERS) proxyReq.removeHeader(name);
     proxyReq.setHeader('X-Forwarded-For', values.for);
     proxyReq.setHeader('X-Forwarded-Host', values.host);
     proxyReq.setHeader('X-Forwarded-Proto', values.proto);
     proxyReq.setHeader('X-Forwarded-Port', values.port);
-    proxyReq.setHeader('X-Request-Id', incoming.id);
+    proxyReq.setHeader('X-Request-Id', (req as Request).id);
   });
 
   proxy.on('proxyRes', (proxyRes, req) => {
     // A service that builds an absolute URL from its own address must not leak it: point the
     // client back at the origin it used.
     const location = proxyRes.headers.location;
-    const target = (req as Request & { upstreamTarget?: string }).upstreamTarget;
-    if (location && target && location.startsWith(target)) {
-      const origin = clientOrigin(forwardedValues(req, options.trustForwardedHeaders));
-      proxyRes.headers.location = origin + location.slice(target.length);
+    const { target, values } = proxiedOf(req);
+    if (location && location.startsWith(target)) {
+      proxyRes.headers.location = clientOrigin(values) + location.slice(target.length);
     }
   });
 
   const forward = (upstream: UpstreamName): RequestHandler => {
     const target = options.upstreams[upstream].replace(/\/$/, '');
     return (req, res, next) => {
-      (req as Request & { upstreamTarget?: string }).upstreamTarget = target;
-      if (!options.trustForwardedHeaders) stripForwardedHeaders(req.headers);
+      // Worked out once per request; both proxy events read it.
+      const proxied: Proxied = { target, values: forwardedValues(req, options.trustForwardedHeaders) };
+      (req as ProxiedRequest)[PROXIED] = proxied;
       proxy.web(req, res, { target }, (error: NodeJS.ErrnoException) => {
         // req.destroyed alone means nothing: a fully read request body is destroyed too.
         if (res.destroyed || req.socket.destroyed) {
@@ -72,6 +64,19 @@ export function createForwarder(options: ForwarderOptions): {
   };
 
   return { forward, close: () => agent.destroy() };
+}
+
+const PROXIED = Symbol('proxied');
+
+interface Proxied {
+  target: string;
+  values: ForwardedValues;
+}
+
+type ProxiedRequest = IncomingMessage & { [PROXIED]?: Proxied };
+
+function proxiedOf(req: IncomingMessage): Proxied {
+  return (req as ProxiedRequest)[PROXIED]!;
 }
 
 function badGateway(): ApiError {

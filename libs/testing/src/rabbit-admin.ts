@@ -1,15 +1,25 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { RabbitConnection } from '@stowage/bus';
+import { connect, type Channel } from 'amqplib';
 
 const run = promisify(execFile);
 
-// The broker is shared with other test runs: these helpers only touch names that start with the
-// run's own prefix.
+// The broker is shared with other test runs, so these helpers only ever touch names that carry
+// the run's own prefix, or the one connection the test named itself.
 
 async function rabbitmqctl(...args: string[]): Promise<string[]> {
   const { stdout } = await run('rabbitmqctl', ['-q', ...args]);
   return stdout.split('\n').filter((line) => line.trim() !== '');
+}
+
+/** Forces the broker to close the connection whose client named itself `connectionName`. */
+export async function closeConnectionFromServer(connectionName: string): Promise<void> {
+  const lines = await rabbitmqctl('list_connections', '--no-table-headers', 'pid', 'client_properties');
+  const pids = lines
+    .filter((line) => line.includes(`{"connection_name","${connectionName}"}`))
+    .map((line) => line.split('\t')[0]!);
+  if (pids.length === 0) throw new Error(`no connection named ${connectionName}`);
+  for (const pid of pids) await rabbitmqctl('close_connection', pid, 'test forces a reconnect');
 }
 
 /** Names of the queues whose name starts with `<prefix>.`, as the broker lists them. */
@@ -24,21 +34,11 @@ export async function exchangesWithPrefix(prefix: string): Promise<string[]> {
   return names.filter((name) => name.startsWith(`${prefix}.`));
 }
 
-// amqplib is a dependency of @stowage/bus, not of the root package, so its types are reached
-// through the class that wraps it.
-type AmqpConnection = Awaited<ReturnType<RabbitConnection['waitForConnection']>>;
-type AmqpChannel = Awaited<ReturnType<AmqpConnection['createChannel']>>;
-
 /** Runs `operation` on a channel of a short-lived connection of its own. */
-async function withChannel<T>(amqpUrl: string, operation: (channel: AmqpChannel) => Promise<T>): Promise<T> {
-  const connection = new RabbitConnection({
-    url: amqpUrl,
-    connectionName: 'stowage-e2e-admin',
-    operationTimeoutMs: 10_000,
-  });
+async function withChannel<T>(amqpUrl: string, operation: (channel: Channel) => Promise<T>): Promise<T> {
+  const connection = await connect(amqpUrl);
   try {
-    const model = await connection.waitForConnection();
-    const channel = await model.createChannel();
+    const channel = await connection.createChannel();
     // A failed passive declare closes the channel with an error; the rejected call already reports it.
     channel.on('error', () => undefined);
     try {
