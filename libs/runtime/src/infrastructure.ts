@@ -14,6 +14,18 @@ export interface Infrastructure {
   close(): Promise<void>;
 }
 
+/** The database the configuration selects: PostgreSQL at DATABASE_URL, else PGlite under DATA_DIR. */
+export function openConfiguredDatabase(
+  config: Pick<InfrastructureConfig, 'databaseUrl' | 'dataDir'>,
+  logger: Logger,
+): Promise<Database> {
+  return openDatabase(
+    config.databaseUrl
+      ? { url: config.databaseUrl, logger }
+      : { dataDir: path.join(config.dataDir, 'pglite') },
+  );
+}
+
 /**
  * Builds the adapters the configuration selects: PostgreSQL, RabbitMQ and S3 when their URLs
  * are set (distributed mode), otherwise PGlite, an in-process bus and files under DATA_DIR
@@ -23,11 +35,7 @@ export async function openInfrastructure(
   config: InfrastructureConfig,
   options: { service: string; logger: Logger },
 ): Promise<Infrastructure> {
-  const db = await openDatabase(
-    config.databaseUrl
-      ? { url: config.databaseUrl, logger: options.logger }
-      : { dataDir: path.join(config.dataDir, 'pglite') },
-  );
+  const db = await openConfiguredDatabase(config, options.logger);
   const bus = createBus({
     amqpUrl: config.amqpUrl || undefined,
     prefix: config.amqpPrefix,

@@ -1,7 +1,7 @@
 import type { InfrastructureConfig, LoggingConfig } from '@stowage/config';
 import { migrate } from '@stowage/db';
 import { createLogger, type Logger } from '@stowage/logging';
-import { openInfrastructure, type Infrastructure } from './infrastructure';
+import { openConfiguredDatabase, openInfrastructure, type Infrastructure } from './infrastructure';
 import { runMain, type Stoppable } from './run-main';
 
 export interface ServiceStartContext<C> {
@@ -55,12 +55,13 @@ export function runMigrateMain<C extends InfrastructureConfig & LoggingConfig>(
   runMain(`${name} migrate`, async () => {
     const config = loadConfig();
     const logger = createLogger({ service: name, level: config.logLevel });
-    const infra = await openInfrastructure(config, { service: `${name}-migrate`, logger });
+    // Only the database: a migration Job should not need the bus or the bucket to be up.
+    const db = await openConfiguredDatabase(config, logger);
     try {
-      const { applied } = await migrate(infra.db, { ...target, logger });
+      const { applied } = await migrate(db, { ...target, logger });
       logger.info('migrations applied', { schema: target.schema, applied });
     } finally {
-      await infra.close();
+      await db.close();
     }
     process.exit(0);
   });
