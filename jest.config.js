@@ -35,6 +35,8 @@ const common = {
 };
 
 module.exports = {
+  // Integration tests start databases and processes; on a busy 2-core machine that takes seconds.
+  testTimeout: 30_000,
   globalSetup: '<rootDir>/jest.global-setup.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.test.ts'] },

@@ -1,5 +1,9 @@
 // Probes the real servers integration tests need once per run (see libs/testing).
+const fs = require('node:fs');
+const http = require('node:http');
 const net = require('node:net');
+const path = require('node:path');
+const { execFile } = require('node:child_process');
 
 function isPortOpen(url, defaultPort) {
   const { hostname, port } = new URL(url);
@@ -15,10 +19,44 @@ function isPortOpen(url, defaultPort) {
   });
 }
 
+function isOnPath(command) {
+  return (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+    try {
+      fs.accessSync(path.join(dir, command), fs.constants.X_OK);
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+function commandSucceeds(command, args) {
+  return new Promise((resolve) => execFile(command, args, { timeout: 10_000 }, (error) => resolve(!error)));
+}
+
+// The engine answers GET /_ping on its API socket: much faster than starting the CLI for
+// `docker info`, which remains the probe when DOCKER_HOST names something other than a socket.
+// The tests drive the engine through the docker client, so that must be on PATH as well.
+function isDockerEngineReachable() {
+  if (!isOnPath('docker')) return Promise.resolve(false);
+  const host = process.env.DOCKER_HOST || 'unix:///var/run/docker.sock';
+  if (!host.startsWith('unix://')) return commandSucceeds('docker', ['info']);
+  return new Promise((resolve) => {
+    const socketPath = host.slice('unix://'.length);
+    const request = http.get({ socketPath, path: '/_ping', timeout: 2000 }, (response) => {
+      response.resume();
+      resolve(response.statusCode === 200);
+    });
+    request.once('timeout', () => request.destroy());
+    request.once('error', () => resolve(false));
+  });
+}
+
 module.exports = async () => {
   const components = {
     postgres: () => isPortOpen(process.env.TEST_DATABASE_URL ?? 'postgresql://127.0.0.1:5432', 5432),
     rabbitmq: () => isPortOpen(process.env.TEST_AMQP_URL ?? 'amqp://127.0.0.1:5672', 5672),
+    docker: isDockerEngineReachable,
   };
   const available = [];
   for (const [name, probe] of Object.entries(components)) {

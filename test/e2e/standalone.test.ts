@@ -1,58 +1,15 @@
 import { readdir } from 'node:fs/promises';
 import { startHeldRequest } from './support/held-request';
+import { makeTempDir, removeDir, runNodeScript } from './support/processes';
 import {
-  freeLoopbackPort,
-  makeTempDir,
-  removeDir,
-  runNodeScript,
-  startNodeScript,
-  waitUntil,
-  type NodeProcess,
-} from './support/processes';
+  STANDALONE,
+  START_TIMEOUT_MS,
+  STOP_TIMEOUT_MS,
+  startStandalone,
+  type StandaloneInstance as Instance,
+} from './support/standalone';
 
-/**
- * Standalone mode as a user runs it after `pnpm run build`: one process, PGlite and blobs under
- * DATA_DIR, the gateway on PORT. These tests run the compiled `dist/`, never the sources.
- */
-const STANDALONE = 'services/launcher/dist/standalone.js';
 const REGISTRY_MAIN = 'services/registry/dist/main.js';
-
-// A fresh PGlite runs initdb in WebAssembly; on two busy cores the whole start can take a while.
-const START_TIMEOUT_MS = 120_000;
-// The gateway gives in-flight requests 10 s after SIGTERM, then the services stop.
-const STOP_TIMEOUT_MS = 60_000;
-
-interface Instance {
-  process: NodeProcess;
-  port: number;
-  /** Where the gateway is reached from this test (always loopback). */
-  base: string;
-}
-
-/** Starts standalone mode on loopback and waits until the gateway's readiness answers 200. */
-async function startStandalone(env: { DATA_DIR: string } & Record<string, string>): Promise<Instance> {
-  const port = await freeLoopbackPort();
-  const started = startNodeScript(STANDALONE, { HOST: '127.0.0.1', PORT: String(port), ...env });
-  const base = `http://127.0.0.1:${port}`;
-  try {
-    await waitUntil(
-      async () => {
-        const response = await fetch(`${base}/-/readiness`);
-        await response.body?.cancel();
-        return response.status === 200 ? true : undefined;
-      },
-      {
-        timeoutMs: START_TIMEOUT_MS - 10_000,
-        description: 'the gateway to be ready',
-        giveUpIf: () => (started.hasExited() ? `it exited; ${started.describe()}` : undefined),
-      },
-    );
-  } catch (error) {
-    await started.stop(5_000);
-    throw error;
-  }
-  return { process: started, port, base };
-}
 
 async function currentKid(instance: Instance): Promise<string> {
   const response = await fetch(`${instance.base}/-/jwks`);

@@ -3,3 +3,4 @@ export * from './unique-names';
 export * from './s3-server';
 export * from './async-helpers';
 export * from './rabbit-admin';
+export * from './docker-cli';

@@ -12,7 +12,11 @@ export const AVAILABLE_COMPONENTS_ENV = 'STOWAGE_TEST_AVAILABLE_COMPONENTS';
 export const POSTGRES_URL = process.env.TEST_DATABASE_URL ?? 'postgresql://postgres@127.0.0.1:5432/test';
 export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0.1:5672';
 
-export type ComponentName = 'postgres' | 'rabbitmq';
+/**
+ * `docker` is a Docker engine the `docker` client on PATH can use (DOCKER_HOST, else the default
+ * socket); tests drive it with {@link createDockerCli}.
+ */
+export type ComponentName = 'postgres' | 'rabbitmq' | 'docker';
 
 export function realComponentsRequired(): boolean {
   const value = process.env[REQUIRE_REAL_COMPONENTS_ENV];

@@ -2,19 +2,41 @@ import { createMetrics, gitlabErrorFormat, runService, type RunningService } fro
 import type { Logger } from '@stowage/logging';
 import { openServiceData, type Infrastructure } from '@stowage/runtime';
 import type { AuthTokenConfig } from './config';
-import { ensureSigningKey } from './domain/signing-keys';
+import { bootstrapRoot } from './domain/bootstrap';
+import { FailedLoginThrottle } from './domain/failed-login-throttle';
+import { openKeyCipher } from './domain/key-encryption';
+import { startKeyRotation } from './domain/key-rotation-schedule';
+import { activeSigningKey, ensureSigningKey } from './domain/signing-keys';
 import { PrismaClient } from './generated/prisma/client';
-import { jwksRouter } from './http/jwks';
+import type { ApiContext } from './http/api/api-context';
+import { identityRoutes } from './http/identity-routes';
 import { AUTH_TOKEN_MIGRATIONS_DIR, AUTH_TOKEN_SCHEMA } from './schema';
 
 export interface AuthTokenStartOptions {
-  config: Pick<AuthTokenConfig, 'host' | 'port' | 'migrateOnStart'>;
+  config: Pick<
+    AuthTokenConfig,
+    | 'host'
+    | 'port'
+    | 'migrateOnStart'
+    | 'dataDir'
+    | 'externalUrl'
+    | 'jwtIssuer'
+    | 'initialRootPassword'
+    | 'initialRootToken'
+    | 'registryTokenTtlSeconds'
+    | 'internalApiSecret'
+    | 'failedLoginLimit'
+    | 'failedLoginWindowSeconds'
+    | 'failedLoginBanSeconds'
+    | 'signingKeyEncryptionKey'
+    | 'signingKeyMaxAgeDays'
+  >;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus'>;
   collectProcessMetrics?: boolean;
 }
 
-/** Starts auth-token on the given adapters: migrate, make sure a signing key exists, serve. */
+/** Starts auth-token: migrate, make sure a signing key and the root admin exist, serve. */
 export async function startAuthToken(options: AuthTokenStartOptions): Promise<RunningService> {
   const { config, logger, infra } = options;
   const data = await openServiceData({
@@ -25,11 +47,46 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
     migrateOnStart: config.migrateOnStart,
     logger,
   });
-  const key = await ensureSigningKey(data.prisma);
-  if (key.created) {
-    logger.info('created signing key', { kid: key.kid });
-    data.relay.nudge();
+  const cipher = openKeyCipher(config.signingKeyEncryptionKey, config.dataDir);
+  try {
+    const key = await ensureSigningKey(data.prisma, cipher);
+    if (key.created) {
+      logger.info('created signing key', { kid: key.kid });
+      data.relay.nudge();
+    }
+    const root = await bootstrapRoot(data.prisma, config);
+    if (root.created) {
+      // Said once, at the only start that creates them; the secrets themselves never reach a log.
+      for (const path of root.writtenFiles) logger.warn(`initial root credential written to ${path}`);
+      logger.info('created the root administrator', { userId: root.userId });
+    }
+  } catch (error) {
+    await data.close();
+    throw error;
   }
+  const context: ApiContext = {
+    prisma: data.prisma,
+    logger,
+    externalUrl: config.externalUrl,
+    throttle: new FailedLoginThrottle({
+      limit: config.failedLoginLimit,
+      windowSeconds: config.failedLoginWindowSeconds,
+      banSeconds: config.failedLoginBanSeconds,
+    }),
+    nudgeOutbox: () => data.relay.nudge(),
+    issuer: config.jwtIssuer,
+    registryTokenTtlSeconds: config.registryTokenTtlSeconds,
+    internalApiSecret: config.internalApiSecret,
+    signingKey: () => activeSigningKey(data.prisma, cipher),
+  };
+  const rotation = startKeyRotation({
+    prisma: data.prisma,
+    cipher,
+    maxAgeDays: config.signingKeyMaxAgeDays,
+    tokenTtlSeconds: config.registryTokenTtlSeconds,
+    logger,
+    onChange: () => data.relay.nudge(),
+  });
   return runService({
     name: 'auth-token',
     listen: config,
@@ -40,7 +97,10 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
     }),
     errorFormat: gitlabErrorFormat,
     checks: { database: () => infra.db.checkHealth(), bus: () => infra.bus.events.checkHealth() },
-    routes: (app) => app.use(jwksRouter(data.prisma)),
-    onStop: () => data.close(),
+    routes: (app) => identityRoutes(app, context),
+    onStop: async () => {
+      rotation.stop();
+      await data.close();
+    },
   });
 }

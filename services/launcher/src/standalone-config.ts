@@ -7,8 +7,10 @@ import {
   type LoggingConfig,
   type TokenIssuerConfig,
 } from '@stowage/config';
+import { identityOptions, type IdentityConfig } from '@stowage/auth-token';
 
-export interface StandaloneConfig extends LoggingConfig, InfrastructureConfig, TokenIssuerConfig {
+export interface StandaloneConfig
+  extends LoggingConfig, InfrastructureConfig, TokenIssuerConfig, IdentityConfig {
   host: string;
   port: number;
   externalUrl: string;
@@ -37,6 +39,7 @@ export const standaloneSchema = {
   ...loggingOptions,
   ...infrastructureOptions,
   ...tokenIssuerOption,
+  ...identityOptions,
 };
 
 export function loadStandaloneConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {

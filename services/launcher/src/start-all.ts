@@ -32,7 +32,10 @@ export async function startAll(
     collectProcessMetrics: false,
   });
 
-  const authToken = await startAuthToken({ config: internal, ...options('auth-token') });
+  const authToken = await startAuthToken({
+    config: { ...config, ...internal },
+    ...options('auth-token'),
+  });
   const verifierConfig = {
     ...internal,
     externalUrl: config.externalUrl,

@@ -23,7 +23,10 @@ export class OciError extends Error {
 export class ApiError extends Error {
   constructor(
     readonly status: number,
-    readonly body: { message: string | Record<string, string[]> } | { error: string },
+    readonly body:
+      | { message: string | Record<string, string[]> }
+      // Grape's parameter errors, and OAuth-style ones such as insufficient_scope.
+      | { error: string; [detail: string]: string },
   ) {
     super(
       typeof (body as { message?: unknown }).message === 'string'

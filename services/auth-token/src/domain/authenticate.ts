@@ -1,0 +1,129 @@
+import type { PrismaClient, User } from '../generated/prisma/client';
+import type { Credentials } from './credentials';
+import { MAX_SECRET_LENGTH } from './credentials';
+import { verifyPassword } from './passwords';
+import type { Principal } from './principal';
+import { isPersonalAccessTokenScope } from './scopes';
+import { digestToken, JOB_TOKEN_USERNAME, tokenKindOf, type TokenKind } from './tokens';
+
+/** `last_used_at` is refreshed at most this often, so busy tokens do not cost a write per use. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+type Tx = Pick<PrismaClient, 'user' | 'personalAccessToken' | 'deployToken' | 'jobToken'>;
+
+const isActive = (user: User) => user.state === 'active';
+
+/** A date-only expiry (`expires_at` of PATs and memberships) ends at the start of that UTC day. */
+export function dateHasPassed(date: Date | null, now: Date): boolean {
+  return date !== null && date.getTime() <= now.getTime();
+}
+
+async function personalAccessToken(prisma: Tx, token: string, now: Date): Promise<Principal | null> {
+  const found = await prisma.personalAccessToken.findUnique({
+    where: { tokenDigest: digestToken(token) },
+    include: { user: true },
+  });
+  if (!found || found.revokedAt || dateHasPassed(found.expiresAt, now) || !isActive(found.user)) return null;
+  await touch(() =>
+    prisma.personalAccessToken.updateMany({ where: staleUse(found.id, now), data: { lastUsedAt: now } }),
+  );
+  const { user, ...pat } = found;
+  return {
+    kind: 'user',
+    user,
+    credential: `personal_access_token:${pat.id}`,
+    scopes: pat.scopes.filter(isPersonalAccessTokenScope),
+  };
+}
+
+async function deployToken(
+  prisma: Tx,
+  token: string,
+  now: Date,
+  username?: string,
+): Promise<Principal | null> {
+  const found = await prisma.deployToken.findUnique({ where: { tokenDigest: digestToken(token) } });
+  if (!found || found.revokedAt || (found.expiresAt && found.expiresAt <= now)) return null;
+  // Deploy tokens are bound to their username, as on GitLab.
+  if (username !== undefined && username !== found.username) return null;
+  await touch(() =>
+    prisma.deployToken.updateMany({ where: staleUse(found.id, now), data: { lastUsedAt: now } }),
+  );
+  return { kind: 'deploy_token', deployToken: found, credential: `deploy_token:${found.id}` };
+}
+
+async function jobToken(prisma: Tx, token: string, now: Date): Promise<Principal | null> {
+  const found = await prisma.jobToken.findUnique({
+    where: { tokenDigest: digestToken(token) },
+    include: { user: true },
+  });
+  if (!found || found.finishedAt || found.expiresAt <= now || !isActive(found.user)) return null;
+  await touch(() => prisma.jobToken.updateMany({ where: staleUse(found.id, now), data: { lastUsedAt: now } }));
+  const { user, ...job } = found;
+  return { kind: 'job_token', jobToken: job, user, credential: `job_token:${job.id}` };
+}
+
+async function password(prisma: Tx, username: string, secret: string): Promise<Principal | null> {
+  const user = await prisma.user.findUnique({ where: { usernameKey: username.toLowerCase() } });
+  // Always hash, even for an unknown user, so timing does not tell which usernames exist.
+  const matches = await verifyPassword(secret, user?.passwordHash);
+  if (!user || !matches || !isActive(user)) return null;
+  return { kind: 'user', user, credential: `password:${user.id}`, scopes: null };
+}
+
+const staleUse = (id: number, now: Date) => ({
+  id,
+  OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }],
+});
+
+// Recording use is bookkeeping: a failure to record must not fail the login.
+async function touch(write: () => Promise<unknown>): Promise<void> {
+  await write().catch(() => undefined);
+}
+
+const LOOKUP: Record<TokenKind, (prisma: Tx, token: string, now: Date) => Promise<Principal | null>> = {
+  personalAccessToken,
+  deployToken: (prisma, token, now) => deployToken(prisma, token, now),
+  jobToken,
+};
+
+/** A bearer token may be any kind; its prefix says which (unprefixed: the initial root token). */
+function anyToken(prisma: Tx, token: string, now: Date): Promise<Principal | null> {
+  return LOOKUP[tokenKindOf(token) ?? 'personalAccessToken'](prisma, token, now);
+}
+
+/**
+ * Resolves credentials to a principal, or null when they are not valid: unknown, revoked or
+ * expired tokens, wrong passwords and blocked users all look the same to the caller.
+ *
+ * Basic credentials follow GitLab's rules for registry and package clients: the password may be
+ * the user's password, a personal access token (any username), a deploy token (its username) or,
+ * with username `gitlab-ci-token`, a CI job token.
+ */
+export async function authenticate(
+  prisma: Tx,
+  credentials: Credentials,
+  now: Date = new Date(),
+): Promise<Principal | null> {
+  const secret = credentials.kind === 'basic' ? credentials.password : credentials.token;
+  if (secret.length === 0 || secret.length > MAX_SECRET_LENGTH) return null;
+  switch (credentials.kind) {
+    case 'private_token':
+      return personalAccessToken(prisma, secret, now);
+    case 'deploy_token':
+      return deployToken(prisma, secret, now);
+    case 'job_token':
+      return jobToken(prisma, secret, now);
+    case 'bearer':
+      return anyToken(prisma, secret, now);
+    case 'basic': {
+      const { username } = credentials;
+      if (username === JOB_TOKEN_USERNAME) return jobToken(prisma, secret, now);
+      const kind = tokenKindOf(secret);
+      if (kind === 'deployToken') return deployToken(prisma, secret, now, username);
+      if (kind === 'personalAccessToken') return personalAccessToken(prisma, secret, now);
+      if (kind === 'jobToken') return null;
+      return (await personalAccessToken(prisma, secret, now)) ?? password(prisma, username, secret);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+import { freeLoopbackPort, startNodeScript, waitUntil, type NodeProcess } from './processes';
+
+/**
+ * Standalone mode as a user runs it after `pnpm run build`: one process, PGlite and blobs under
+ * DATA_DIR, the gateway on PORT. Tests run the compiled `dist/`, never the sources.
+ */
+export const STANDALONE = 'services/launcher/dist/standalone.js';
+
+// A fresh PGlite runs initdb in WebAssembly; on two busy cores the whole start can take a while.
+export const START_TIMEOUT_MS = 120_000;
+// The gateway gives in-flight requests 10 s after SIGTERM, then the services stop.
+export const STOP_TIMEOUT_MS = 60_000;
+
+export interface StandaloneInstance {
+  process: NodeProcess;
+  port: number;
+  /** Where the gateway is reached from this test (always loopback). */
+  base: string;
+}
+
+/**
+ * Starts standalone mode on loopback and waits until the gateway's readiness answers 200. `port`
+ * is for a caller that must know it before the start (to put it in EXTERNAL_URL); default a free one.
+ */
+export async function startStandalone(
+  env: { DATA_DIR: string } & Record<string, string>,
+  options: { port?: number } = {},
+): Promise<StandaloneInstance> {
+  const port = options.port ?? (await freeLoopbackPort());
+  const started = startNodeScript(STANDALONE, { HOST: '127.0.0.1', PORT: String(port), ...env });
+  const base = `http://127.0.0.1:${port}`;
+  try {
+    await waitUntil(
+      async () => {
+        const response = await fetch(`${base}/-/readiness`);
+        await response.body?.cancel();
+        return response.status === 200 ? true : undefined;
+      },
+      {
+        timeoutMs: START_TIMEOUT_MS - 10_000,
+        description: 'the gateway to be ready',
+        giveUpIf: () => (started.hasExited() ? `it exited; ${started.describe()}` : undefined),
+      },
+    );
+  } catch (error) {
+    await started.stop(5_000);
+    throw error;
+  }
+  return { process: started, port, base };
+}
