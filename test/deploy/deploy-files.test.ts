@@ -27,7 +27,9 @@ import {
 import {
   MIGRATING_SERVICES,
   PUBLIC_SERVICE,
+  ALL_SECRET_KEYS,
   SECRET_ENV,
+  secretEnv,
   SERVICES,
   ServiceContract,
   mainCommand,
@@ -416,7 +418,8 @@ describeWithTool(KUBECTL, 'k8s/ kustomize base', () => {
     }
     for (const { owner, template } of podTemplates()) {
       const container = onlyContainer(template, owner);
-      for (const key of SECRET_ENV) {
+      const contract = SERVICES.find((service) => owner.endsWith(service.name));
+      for (const key of contract ? secretEnv(contract) : SECRET_ENV) {
         const fromSecret = container.env?.find((e) => e.name === key)?.valueFrom?.secretKeyRef;
         expect({ owner, key, fromSecret }).toEqual({ owner, key, fromSecret: { name: SECRET_NAME, key } });
       }
@@ -430,7 +433,7 @@ describeWithTool(KUBECTL, 'k8s/ kustomize base', () => {
       }
     }
     for (const configMap of configMaps) {
-      const leaked = SECRET_ENV.filter((key) => configMap.data?.[key] !== undefined);
+      const leaked = ALL_SECRET_KEYS.filter((key) => configMap.data?.[key] !== undefined);
       expect({ configMap: configMap.metadata.name, leaked }).toEqual({
         configMap: configMap.metadata.name,
         leaked: [],
@@ -478,11 +481,11 @@ describeWithTool(KUBECTL, 'k8s/ kustomize base', () => {
     const kustomization = readFileSync(path.join(K8S_DIR, 'kustomization.yaml'), 'utf8');
 
     expect(readme).toContain(`kubectl -n stowage create secret generic ${SECRET_NAME}`);
-    for (const key of SECRET_ENV) expect(readme).toContain(`--from-literal=${key}=`);
+    for (const key of ALL_SECRET_KEYS) expect(readme).toContain(`--from-literal=${key}=`);
     const example = parseObjects(readFileSync(path.join(K8S_DIR, 'examples/secret.example.yaml'), 'utf8'));
     expect(example.map((o) => [o.kind, o.metadata.name])).toEqual([['Secret', SECRET_NAME]]);
     expect(Object.keys((example[0] as { stringData?: object }).stringData ?? {}).sort()).toEqual(
-      [...SECRET_ENV].sort(),
+      [...ALL_SECRET_KEYS].sort(),
     );
     expect(kustomization).not.toContain('secret.example');
   });

@@ -10,6 +10,8 @@ export interface ServiceContract {
   ownsTables: boolean;
   /** Other services this one calls, by env var. */
   calls: Record<string, string>;
+  /** Credentials only this service reads, from the same Secret as SECRET_ENV. */
+  secrets?: readonly string[];
 }
 
 export const SERVICES: readonly ServiceContract[] = [
@@ -24,7 +26,13 @@ export const SERVICES: readonly ServiceContract[] = [
       PACKAGE_REGISTRY_URL: 'package-registry',
     },
   },
-  { name: 'auth-token', port: 5001, ownsTables: true, calls: {} },
+  {
+    name: 'auth-token',
+    port: 5001,
+    ownsTables: true,
+    calls: {},
+    secrets: ['INITIAL_ROOT_PASSWORD', 'INITIAL_ROOT_TOKEN', 'SIGNING_KEY_ENCRYPTION_KEY', 'INTERNAL_API_SECRET'],
+  },
   { name: 'registry', port: 5002, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
   { name: 'dependency-proxy', port: 5003, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
   { name: 'package-registry', port: 5004, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
@@ -49,9 +57,17 @@ export const COMMON_ENV = [
   'MIGRATE_ON_START',
 ] as const;
 
+/** The credentials `service` reads: the shared ones and its own. */
+export function secretEnv(service: ServiceContract): string[] {
+  return [...SECRET_ENV, ...(service.secrets ?? [])];
+}
+
+/** Every key the Secret must hold. */
+export const ALL_SECRET_KEYS = [...new Set(SERVICES.flatMap(secretEnv))];
+
 /** Every env var `service` needs at run time. */
 export function requiredEnv(service: ServiceContract): string[] {
-  return [...SECRET_ENV, ...COMMON_ENV, ...Object.keys(service.calls)];
+  return [...secretEnv(service), ...COMMON_ENV, ...Object.keys(service.calls)];
 }
 
 export function mainCommand(service: string): string[] {
