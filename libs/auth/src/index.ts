@@ -8,3 +8,4 @@ export { generateSigningKey, signingKeyFromPrivateKeyPem, type SigningKey } from
 export { TokenInvalidError, type TokenInvalidReason } from './token-invalid-error';
 export { createTokenVerifier, type TokenVerifier, type TokenVerifierOptions } from './token-verifier';
 export type { VerifiedToken } from './verified-token';
+export { RevocationList, type RevocationListOptions } from './revocation-list';

@@ -45,6 +45,30 @@ describe('signAccessToken', () => {
     expect(first?.jti).not.toBe(second?.jti);
   });
 
+  it('when userId and credential are given, then the payload carries user_id and credential', () => {
+    const payload = jwt.decode(
+      signAccessToken(key, { ...claims, userId: 7, credential: 'personal_access_token:3' }),
+      { json: true },
+    );
+
+    expect(payload).toMatchObject({ user_id: 7, credential: 'personal_access_token:3' });
+  });
+
+  it('when neither is given, then the payload has no user_id or credential', () => {
+    const payload = jwt.decode(signAccessToken(key, claims), { json: true });
+
+    expect(payload).not.toHaveProperty('user_id');
+    expect(payload).not.toHaveProperty('credential');
+  });
+
+  it.each([0, -1, 1.5, Number.NaN, 2 ** 53])('when userId is %p, then it throws', (userId) => {
+    expect(() => signAccessToken(key, { ...claims, userId })).toThrow(RangeError);
+  });
+
+  it.each(['', 'x'.repeat(201)])('when credential has %#: a bad length, then it throws', (credential) => {
+    expect(() => signAccessToken(key, { ...claims, credential })).toThrow(RangeError);
+  });
+
   it('when the lifetime is not positive, then it throws', () => {
     expect(() => signAccessToken(key, { ...claims, expiresInSeconds: 0 })).toThrow(RangeError);
   });

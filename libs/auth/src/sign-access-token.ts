@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { AccessEntry } from './access-entry';
+import { isCredential, isUserId, MAX_CREDENTIAL_LENGTH } from './identity-claims';
 import type { SigningKey } from './signing-key';
 
 /** What auth-token puts into a Docker-spec access token. */
@@ -19,6 +20,10 @@ export interface AccessTokenClaims {
   notBefore?: Date;
   /** Defaults to a random UUID. */
   jwtId?: string;
+  /** `user_id`: the user the token acts for (positive integer); omit for anonymous and deploy tokens. */
+  userId?: number;
+  /** `credential`: what authenticated, e.g. `personal_access_token:3`; omit for anonymous tokens. */
+  credential?: string;
 }
 
 const NOT_BEFORE_SKEW_SECONDS = 5;
@@ -29,6 +34,11 @@ export function signAccessToken(
   claims: AccessTokenClaims,
 ): string {
   if (!(claims.expiresInSeconds >= 1)) throw new RangeError('expiresInSeconds must be at least 1');
+  // The verifier refuses these shapes, so signing one would only produce a token nobody accepts.
+  if (claims.userId !== undefined && !isUserId(claims.userId))
+    throw new RangeError('userId must be a positive safe integer');
+  if (claims.credential !== undefined && !isCredential(claims.credential))
+    throw new RangeError(`credential must be 1..${MAX_CREDENTIAL_LENGTH} characters`);
   const iat = Math.floor((claims.issuedAt ?? new Date()).getTime() / 1000);
   const nbf =
     claims.notBefore === undefined
@@ -43,6 +53,8 @@ export function signAccessToken(
     exp: iat + Math.floor(claims.expiresInSeconds),
     jti: claims.jwtId ?? randomUUID(),
     access: claims.access,
+    ...(claims.userId === undefined ? {} : { user_id: claims.userId }),
+    ...(claims.credential === undefined ? {} : { credential: claims.credential }),
   };
   return jwt.sign(payload, key.privateKeyPem, { algorithm: 'RS256', keyid: key.kid });
 }

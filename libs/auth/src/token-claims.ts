@@ -1,4 +1,5 @@
 import { parseAccessClaim } from './access-entry';
+import { isCredential, isUserId } from './identity-claims';
 import { TokenInvalidError } from './token-invalid-error';
 import type { VerifiedToken } from './verified-token';
 
@@ -38,7 +39,7 @@ export function validateClaims(payload: unknown, expect: ClaimExpectations): Omi
   if (audience === undefined)
     throw new TokenInvalidError('wrong_audience', 'token is not meant for this service');
 
-  const { exp, nbf, iat, sub, jti } = claims;
+  const { exp, nbf, iat, sub, jti, user_id: userId, credential } = claims;
   if (!isNumericDate(exp)) throw new TokenInvalidError('bad_claims', 'token has no valid exp claim');
   if (!isNumericDate(iat)) throw new TokenInvalidError('bad_claims', 'token has no valid iat claim');
   if (nbf !== undefined && !isNumericDate(nbf))
@@ -47,6 +48,10 @@ export function validateClaims(payload: unknown, expect: ClaimExpectations): Omi
     throw new TokenInvalidError('bad_claims', 'token sub claim is invalid');
   if (jti !== undefined && typeof jti !== 'string')
     throw new TokenInvalidError('bad_claims', 'token jti claim is invalid');
+  if (userId !== undefined && !isUserId(userId))
+    throw new TokenInvalidError('bad_claims', 'token user_id claim is invalid');
+  if (credential !== undefined && !isCredential(credential))
+    throw new TokenInvalidError('bad_claims', 'token credential claim is invalid');
 
   const nowSeconds = expect.now.getTime() / 1000;
   const tolerance = expect.clockToleranceSeconds;
@@ -71,5 +76,7 @@ export function validateClaims(payload: unknown, expect: ClaimExpectations): Omi
     expiresAt: new Date(exp * 1000),
   };
   if (jti !== undefined) token.jwtId = jti;
+  if (userId !== undefined) token.userId = userId;
+  if (credential !== undefined) token.credential = credential;
   return token;
 }

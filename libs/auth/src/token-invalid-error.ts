@@ -9,7 +9,9 @@ export type TokenInvalidReason =
   | 'wrong_issuer'
   | 'unknown_key'
   | 'bad_claims'
-  | 'jwks_unavailable';
+  | 'jwks_unavailable'
+  /** Valid in itself, but its credential was revoked or its user blocked since it was issued. */
+  | 'revoked';
 
 /**
  * A bearer token was refused. Carries no HTTP status: the registry answers 401 with an OCI error,

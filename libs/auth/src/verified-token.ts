@@ -11,6 +11,10 @@ export interface VerifiedToken {
   issuedAt: Date;
   expiresAt: Date;
   jwtId?: string;
+  /** `user_id`: the user the token acts for; absent for anonymous and deploy-token tokens. */
+  userId?: number;
+  /** `credential`: what authenticated the request (`personal_access_token:3`...); absent when anonymous. */
+  credential?: string;
   /** `kid` of the key that signed it. */
   keyId: string;
 }

@@ -94,6 +94,15 @@ describe('createTokenVerifier', () => {
       });
     });
 
+    it('when the token carries user_id and credential, then they are returned as userId and credential', async () => {
+      const token = signAccessToken(keyA, claims({ userId: 5, credential: 'job_token:9' }));
+
+      await expect(verifierFor().verify(token)).resolves.toMatchObject({
+        userId: 5,
+        credential: 'job_token:9',
+      });
+    });
+
     it('when several tokens use the same key, then the JWKS is fetched once', async () => {
       const verifier = verifierFor();
 
@@ -257,6 +266,17 @@ describe('createTokenVerifier', () => {
       ['meta that is not an object', [{ type: 'repository', name: 'a', actions: [], meta: 'x' }]],
     ])('when the access claim is %s, then it is refused as bad_claims', async (_shape, access) => {
       const token = signRawRs256(keyA, { alg: 'RS256', kid: keyA.kid }, { ...baseClaims(), access });
+
+      expect(await reasonOf(verifierFor().verify(token))).toBe('bad_claims');
+    });
+
+    it.each([
+      ['user_id as a string', { user_id: '5' }],
+      ['user_id zero', { user_id: 0 }],
+      ['credential as a number', { credential: 9 }],
+      ['an empty credential', { credential: '' }],
+    ])('when the token has %s, then it is refused as bad_claims', async (_shape, extra) => {
+      const token = signRawRs256(keyA, { alg: 'RS256', kid: keyA.kid }, { ...baseClaims(), ...extra });
 
       expect(await reasonOf(verifierFor().verify(token))).toBe('bad_claims');
     });

@@ -40,6 +40,17 @@ export interface EventBus {
     handler: EventHandler,
     options?: ConsumeOptions,
   ): Promise<Subscription>;
+  /**
+   * Delivers every event whose type matches one of `patterns` to `handler` in every process that
+   * calls it (every replica), where `subscribe` hands each event to one replica of a group. For
+   * state each replica keeps in memory: a key cache, a revocation list, cached auth decisions.
+   * The subscription lives only as long as this process is attached: events published before it
+   * resolves, or while the connection is down, are not delivered to it. Nothing is retried: a
+   * handler that throws is logged and the event dropped. Events reach the handler one at a time,
+   * in the order this replica received them. `name` labels the subscription in logs and in the
+   * broker's consumer list (it need not be unique). Resolves once the consumer is attached.
+   */
+  subscribeEveryReplica(name: string, patterns: string[], handler: EventHandler): Promise<Subscription>;
   /** Resolves when the bus can publish and consume; rejects with the reason otherwise. */
   checkHealth(): Promise<void>;
   /** Stops consumers, waits for in-flight handlers, closes connections the bus owns. */

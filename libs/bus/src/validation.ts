@@ -6,7 +6,7 @@ import type { ConsumeOptions, DomainEvent } from './ports';
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,119}$/;
 const EVENT_TYPE = /^[^*#\s]{1,200}$/;
 
-export function assertValidName(kind: 'queue' | 'group' | 'prefix', name: string): void {
+export function assertValidName(kind: 'queue' | 'group' | 'prefix' | 'subscription', name: string): void {
   if (!NAME.test(name)) {
     throw new InvalidBusArgumentError(
       `invalid ${kind} name ${JSON.stringify(name)}: use 1-120 of [A-Za-z0-9_.-]`,

@@ -11,11 +11,20 @@ export interface BusUnderTest {
 // Small enough that retry tests finish in well under a second per test.
 const FAST_RETRY = { baseBackoffMs: 20, maxAttempts: 3 };
 
+export interface BusContractOptions {
+  /**
+   * A second replica beside `bus`, over the same broker namespace: another connection for
+   * RabbitMQ; for the in-process bus, where every replica lives in one process, the same bus
+   * (with a `close` that leaves it open). The contract closes it after the test.
+   */
+  replicaOf(bus: BusUnderTest): Promise<BusUnderTest>;
+}
+
 /**
  * The behaviour every EventBus/JobQueue adapter must share, run once per adapter.
  * `createBus` returns a fresh bus over the same broker namespace on each call.
  */
-export function runBusContract(createBus: () => Promise<BusUnderTest>): void {
+export function runBusContract(createBus: () => Promise<BusUnderTest>, options: BusContractOptions): void {
   let bus: BusUnderTest;
   let counter = 0;
   // Group and queue names are unique per test: groups are durable and outlive their test.
@@ -155,6 +164,133 @@ export function runBusContract(createBus: () => Promise<BusUnderTest>): void {
       expect(finished).toBe(true);
       await expect(bus.events.publish(newEvent('slow.event', 'test', {}))).rejects.toThrow(/closed/);
       await expect(bus.events.checkHealth()).rejects.toThrow(/closed/);
+    });
+  });
+
+  describe('every-replica events', () => {
+    let replica: BusUnderTest;
+
+    beforeEach(async () => {
+      replica = await options.replicaOf(bus);
+    });
+
+    afterEach(async () => {
+      await replica.close();
+    });
+
+    it('when two replicas subscribe under the same name, then each receives every matching event', async () => {
+      const name = fresh('replicas');
+      const seen: Record<'first' | 'second', string[]> = { first: [], second: [] };
+      await bus.events.subscribeEveryReplica(name, ['broadcast.*'], async (event) => {
+        seen.first.push(event.id);
+      });
+      await replica.events.subscribeEveryReplica(name, ['broadcast.*'], async (event) => {
+        seen.second.push(event.id);
+      });
+      const events = [1, 2, 3].map((n) => newEvent('broadcast.happened', 'test', { n }));
+      for (const event of events) await bus.events.publish(event);
+      await replica.events.publish(newEvent('broadcast.deeper.ignored', 'test', {}));
+      const sentinel = newEvent('broadcast.sentinel', 'test', {});
+      await replica.events.publish(sentinel);
+      await waitFor('the sentinel on both', () =>
+        [seen.first, seen.second].every((ids) => ids.includes(sentinel.id)),
+      );
+      const expected = [...events.map((event) => event.id), sentinel.id];
+      expect(seen.first).toEqual(expected);
+      expect(seen.second).toEqual(expected);
+    });
+
+    it('when a group and an every-replica subscription match the same event, then both get it', async () => {
+      const received: string[] = [];
+      await bus.events.subscribe(fresh('grouped'), ['mixed.event'], async () => void received.push('group'));
+      await bus.events.subscribeEveryReplica(fresh('each'), ['mixed.event'], async () => {
+        received.push('replica');
+      });
+      await bus.events.publish(newEvent('mixed.event', 'test', {}));
+      await waitFor('both deliveries', () => received.length >= 2);
+      await sleep(100);
+      expect(received.sort()).toEqual(['group', 'replica']);
+    });
+
+    it('when a handler throws, then that event is dropped, not retried, and later events still arrive', async () => {
+      const calls: number[] = [];
+      await bus.events.subscribeEveryReplica(fresh('throws'), ['fragile.event'], async (event) => {
+        const { n } = event.payload as { n: number };
+        calls.push(n);
+        if (n === 1) throw new Error('cannot handle this one');
+      });
+      await bus.events.publish(newEvent('fragile.event', 'test', { n: 1 }));
+      await bus.events.publish(newEvent('fragile.event', 'test', { n: 2 }));
+      await waitFor('the second event', () => calls.includes(2));
+      await sleep(150);
+      expect(calls).toEqual([1, 2]);
+    });
+
+    it('when handlers are slow, then one subscription handles its events one at a time, in order', async () => {
+      let running = 0;
+      let maxRunning = 0;
+      const order: number[] = [];
+      await bus.events.subscribeEveryReplica(fresh('serial'), ['serial.event'], async (event) => {
+        running++;
+        maxRunning = Math.max(maxRunning, running);
+        await sleep(20);
+        order.push((event.payload as { n: number }).n);
+        running--;
+      });
+      for (let n = 0; n < 5; n++) await bus.events.publish(newEvent('serial.event', 'test', { n }));
+      await waitFor('all events', () => order.length >= 5);
+      expect(order).toEqual([0, 1, 2, 3, 4]);
+      expect(maxRunning).toBe(1);
+    });
+
+    it('when a subscription is closed, then close waits for the running handler and no more events arrive', async () => {
+      const started = deferred();
+      let finished = false;
+      let calls = 0;
+      const subscription = await bus.events.subscribeEveryReplica(
+        fresh('closing'),
+        ['closing.event'],
+        async () => {
+          calls++;
+          started.resolve();
+          await sleep(200);
+          finished = true;
+        },
+      );
+      await bus.events.publish(newEvent('closing.event', 'test', { n: 1 }));
+      await started.promise;
+      await subscription.close();
+      expect(finished).toBe(true);
+      await bus.events.publish(newEvent('closing.event', 'test', { n: 2 }));
+      await sleep(100);
+      expect(calls).toBe(1);
+      await expect(subscription.close()).resolves.toBeUndefined();
+    });
+
+    it('when the bus is closed, then its every-replica subscriptions stop and new ones are refused', async () => {
+      const started = deferred();
+      let finished = false;
+      await bus.events.subscribeEveryReplica(fresh('bus-closing'), ['bus.closing'], async () => {
+        started.resolve();
+        await sleep(200);
+        finished = true;
+      });
+      await bus.events.publish(newEvent('bus.closing', 'test', {}));
+      await started.promise;
+      await bus.events.close();
+      expect(finished).toBe(true);
+      await expect(
+        bus.events.subscribeEveryReplica(fresh('late'), ['bus.closing'], async () => undefined),
+      ).rejects.toThrow(/closed/);
+    });
+
+    it('when the name or the patterns are invalid, then subscribeEveryReplica rejects', async () => {
+      await expect(
+        bus.events.subscribeEveryReplica('bad name!', ['a.b'], async () => undefined),
+      ).rejects.toThrow(/invalid subscription name/);
+      await expect(
+        bus.events.subscribeEveryReplica(fresh('none'), [], async () => undefined),
+      ).rejects.toThrow(/at least one pattern/);
     });
   });
 

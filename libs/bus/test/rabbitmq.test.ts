@@ -12,6 +12,7 @@ import {
   closeConnectionFromServer,
   deleteEverythingWithPrefix,
   describeWithComponents,
+  queuesBoundTo,
   queuesWithPrefix,
   sleep,
   uniqueName,
@@ -55,7 +56,7 @@ describeWithComponents(['rabbitmq'], 'RabbitMQ bus', () => {
   }
 
   describe('contract', () => {
-    runBusContract(() => connected(rabbitBus()));
+    runBusContract(() => connected(rabbitBus()), { replicaOf: () => connected(rabbitBus()) });
   });
 
   it('when createBus gets an amqpUrl, then it returns the RabbitMQ adapters', async () => {
@@ -89,6 +90,83 @@ describeWithComponents(['rabbitmq'], 'RabbitMQ bus', () => {
     } finally {
       await bus.close();
     }
+  });
+
+  describe('every-replica subscriptions', () => {
+    const matching = (events: DomainEvent[], id: string) => events.some((event) => event.id === id);
+
+    it('when a replica loses its connection, then it re-subscribes and receives events again', async () => {
+      const connectionName = uniqueName(`${prefix}-replica`);
+      const publisher = await connected(rabbitBus());
+      const cutOff = await connected(rabbitBus({ connectionName }));
+      try {
+        const seen: Record<'publisher' | 'cutOff', DomainEvent[]> = { publisher: [], cutOff: [] };
+        await publisher.events.subscribeEveryReplica('survivor', ['replica.#'], async (event) => {
+          seen.publisher.push(event);
+        });
+        await cutOff.events.subscribeEveryReplica('survivor', ['replica.#'], async (event) => {
+          seen.cutOff.push(event);
+        });
+        const before = newEvent('replica.before', 'test', {});
+        await publisher.events.publish(before);
+        await waitFor(
+          'both before the cut',
+          () => matching(seen.publisher, before.id) && matching(seen.cutOff, before.id),
+        );
+
+        await closeConnectionFromServer(connectionName);
+
+        // Events routed while the replica had no queue are lost to it (documented); probe until
+        // its new queue is bound, then every later event reaches it.
+        await waitFor('the replica to re-subscribe', async () => {
+          const probe = newEvent('replica.probe', 'test', {});
+          await publisher.events.publish(probe);
+          await sleep(50);
+          return matching(seen.cutOff, probe.id);
+        });
+        const after = newEvent('replica.after', 'test', {});
+        await publisher.events.publish(after);
+        await waitFor(
+          'both after the reconnect',
+          () => matching(seen.publisher, after.id) && matching(seen.cutOff, after.id),
+        );
+        // The dead connection's exclusive queue is gone: one queue per live subscription.
+        const serverNamed = (await queuesBoundTo(`${prefix}.events`)).filter((q) => q.startsWith('amq.gen-'));
+        expect(serverNamed).toHaveLength(2);
+      } finally {
+        await Promise.all([publisher.close(), cutOff.close()]);
+      }
+    });
+
+    it('when subscriptions and buses close, then their server-named queues are deleted', async () => {
+      const exchange = `${prefix}.events`;
+      const boundBefore = await queuesBoundTo(exchange);
+      const first = await connected(rabbitBus());
+      const second = await connected(rabbitBus());
+      try {
+        const subscription = await first.events.subscribeEveryReplica(
+          'gone',
+          ['gone.#'],
+          async () => undefined,
+        );
+        await second.events.subscribeEveryReplica('gone', ['gone.#'], async () => undefined);
+        const bound = (await queuesBoundTo(exchange)).filter((queue) => !boundBefore.includes(queue));
+        expect(bound).toHaveLength(2);
+        expect(bound.every((queue) => queue.startsWith('amq.gen-'))).toBe(true);
+
+        await subscription.close();
+        await waitFor(
+          'the first queue to go',
+          async () => (await queuesBoundTo(exchange)).filter((queue) => bound.includes(queue)).length === 1,
+        );
+        await second.close();
+        await waitFor('the second queue to go', async () =>
+          (await queuesBoundTo(exchange)).every((queue) => !bound.includes(queue)),
+        );
+      } finally {
+        await Promise.all([first.close(), second.close()]);
+      }
+    });
   });
 
   describe('through a proxy that can cut the network', () => {

@@ -7,5 +7,6 @@ export type { ServiceStartContext } from './service-main';
 export { refreshKeysOnSigningKeyEvents, SIGNING_KEY_EVENTS } from './signing-key-events';
 export { openServiceData } from './service-data';
 export type { ServiceData } from './service-data';
-export { openRegistryTokenVerifier } from './registry-token-verifier';
+export { openRegistryTokenVerifier, type RegistryTokenVerifier } from './registry-token-verifier';
+export { recordRevocations, TOKEN_REVOKED_EVENT, USER_BLOCKED_EVENT } from './revocation-events';
 export { infrastructureChecks } from './infrastructure-checks';

@@ -34,6 +34,22 @@ export async function exchangesWithPrefix(prefix: string): Promise<string[]> {
   return names.filter((name) => name.startsWith(`${prefix}.`));
 }
 
+/** Names of the queues bound to `exchange` (server-named ones included), each listed once. */
+export async function queuesBoundTo(exchange: string): Promise<string[]> {
+  const lines = await rabbitmqctl(
+    'list_bindings',
+    '--no-table-headers',
+    'source_name',
+    'destination_name',
+    'destination_kind',
+  );
+  const queues = lines
+    .map((line) => line.split('\t'))
+    .filter(([source, , kind]) => source === exchange && kind === 'queue')
+    .map(([, destination]) => destination!);
+  return [...new Set(queues)].sort();
+}
+
 /** Runs `operation` on a channel of a short-lived connection of its own. */
 async function withChannel<T>(amqpUrl: string, operation: (channel: Channel) => Promise<T>): Promise<T> {
   const connection = await connect(amqpUrl);

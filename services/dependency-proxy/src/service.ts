@@ -36,12 +36,12 @@ export async function startDependencyProxy(options: DependencyProxyStartOptions)
     service: 'dependency-proxy',
     collectProcessMetrics: options.collectProcessMetrics ?? true,
   });
-  const { verifier, keyEvents } = await openRegistryTokenVerifier({
+  const tokens = await openRegistryTokenVerifier({
     authTokenUrl: config.authTokenUrl,
     issuer: config.jwtIssuer,
     audience: DEPENDENCY_PROXY_TOKEN_AUDIENCE,
     events: infra.bus.events,
-    group: 'dependency-proxy',
+    name: 'dependency-proxy',
     metrics,
     logger,
   });
@@ -52,9 +52,10 @@ export async function startDependencyProxy(options: DependencyProxyStartOptions)
     metrics,
     errorFormat: ociErrorFormat,
     checks: infrastructureChecks(infra),
-    routes: (app) => app.use('/v2', containersRouter({ verifier, externalUrl: config.externalUrl })),
+    routes: (app) =>
+      app.use('/v2', containersRouter({ verify: tokens.verify, externalUrl: config.externalUrl })),
     async onStop() {
-      await keyEvents.close();
+      await tokens.close();
       await data.close();
     },
   });

@@ -17,7 +17,13 @@ function app() {
     health: { checks: {} },
     errorFormat: ociErrorFormat,
     routes: (router) =>
-      router.use('/v2', containersRouter({ verifier, externalUrl: 'http://localhost:5000' })),
+      router.use(
+        '/v2',
+        containersRouter({
+          verify: (token) => verifier.verify(token, 'dependency_proxy'),
+          externalUrl: 'http://localhost:5000',
+        }),
+      ),
   });
 }
 

@@ -36,12 +36,12 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     service: 'registry',
     collectProcessMetrics: options.collectProcessMetrics ?? true,
   });
-  const { verifier, keyEvents } = await openRegistryTokenVerifier({
+  const tokens = await openRegistryTokenVerifier({
     authTokenUrl: config.authTokenUrl,
     issuer: config.jwtIssuer,
     audience: REGISTRY_TOKEN_AUDIENCE,
     events: infra.bus.events,
-    group: 'registry',
+    name: 'registry',
     metrics,
     logger,
   });
@@ -52,9 +52,10 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     metrics,
     errorFormat: ociErrorFormat,
     checks: infrastructureChecks(infra),
-    routes: (app) => app.use('/v2', registryBaseRouter({ verifier, externalUrl: config.externalUrl })),
+    routes: (app) =>
+      app.use('/v2', registryBaseRouter({ verify: tokens.verify, externalUrl: config.externalUrl })),
     async onStop() {
-      await keyEvents.close();
+      await tokens.close();
       await data.close();
     },
   });

@@ -39,7 +39,13 @@ describe('GET /v2/', () => {
       health: { checks: {} },
       errorFormat: ociErrorFormat,
       routes: (router) =>
-        router.use('/v2', registryBaseRouter({ verifier, externalUrl: 'https://registry.example.test/' })),
+        router.use(
+          '/v2',
+          registryBaseRouter({
+            verify: (token) => verifier.verify(token, 'container_registry'),
+            externalUrl: 'https://registry.example.test/',
+          }),
+        ),
     });
   });
 

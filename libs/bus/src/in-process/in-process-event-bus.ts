@@ -9,6 +9,7 @@ import {
   resolveConsumeOptions,
   toJson,
 } from '../validation';
+import { EveryReplicaListener } from './every-replica-listener';
 import type { InProcessBusOptions } from './in-process-bus-options';
 import { MemoryQueue } from './memory-queue';
 
@@ -23,11 +24,13 @@ interface Group {
  * the patterns it was bound with, replicas in a group compete, failures are retried with backoff
  * and then dead-lettered. Unlike RabbitMQ it keeps everything in memory: events that are queued,
  * waiting for a retry or dead-lettered are lost when the process stops or crashes (the outbox
- * still holds what was not yet published).
+ * still holds what was not yet published). Every-replica subscriptions each get their own copy
+ * of every matching event (see EveryReplicaListener).
  */
 export class InProcessEventBus implements EventBus {
   private readonly logger: BusLogger;
   private readonly groups = new Map<string, Group>();
+  private readonly everyReplica = new Set<EveryReplicaListener>();
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
 
@@ -43,6 +46,9 @@ export class InProcessEventBus implements EventBus {
       if ([...group.patterns].some((pattern) => topicMatches(pattern, event.type))) {
         group.queue.push({ id: event.id, body: JSON.parse(json) as DomainEvent, attempt: 1 });
       }
+    }
+    for (const listener of this.everyReplica) {
+      if (listener.matches(event.type)) listener.deliver(JSON.parse(json) as DomainEvent);
     }
   }
 
@@ -63,6 +69,27 @@ export class InProcessEventBus implements EventBus {
       close: async () => {
         this.subscriptions.delete(subscription);
         await consumer.close();
+      },
+    };
+    this.subscriptions.add(subscription);
+    return subscription;
+  }
+
+  async subscribeEveryReplica(
+    name: string,
+    patterns: string[],
+    handler: EventHandler,
+  ): Promise<Subscription> {
+    this.assertOpen();
+    assertValidName('subscription', name);
+    assertValidPatterns(patterns);
+    const listener = new EveryReplicaListener(name, [...patterns], handler, this.logger);
+    this.everyReplica.add(listener);
+    const subscription: Subscription = {
+      close: async () => {
+        this.everyReplica.delete(listener);
+        this.subscriptions.delete(subscription);
+        await listener.close();
       },
     };
     this.subscriptions.add(subscription);

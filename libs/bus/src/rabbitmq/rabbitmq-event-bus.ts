@@ -13,19 +13,21 @@ import { JSON_CONTENT_TYPE } from './message-format';
 import { peekDeadLetters } from './peek-queue';
 import type { RabbitBusOptions } from './rabbit-bus-options';
 import type { RabbitConnection } from './rabbit-connection';
+import { EveryReplicaConsumer } from './every-replica-consumer';
 import { RabbitConsumer, UnreadableMessageError } from './rabbit-consumer';
 import { declareEventsExchange, declareWorkQueue, Topology } from './topology';
 
 /**
  * Domain events over a durable topic exchange. Each subscriber group owns a durable queue bound
  * with its patterns, so events published while a group's replicas are down wait for them, and
- * replicas in one group compete for the group's events. See topology.ts for the names.
+ * replicas in one group compete for the group's events. Every-replica subscriptions each get a
+ * private, connection-scoped queue instead (EveryReplicaConsumer). See topology.ts for the names.
  */
 export class RabbitMqEventBus implements EventBus {
   private readonly connection: RabbitConnection;
   private readonly topology: Topology;
   private readonly logger: BusLogger;
-  private readonly subscriptions = new Set<RabbitConsumer>();
+  private readonly subscriptions = new Set<RabbitConsumer | EveryReplicaConsumer>();
   private closed = false;
 
   constructor(options: RabbitBusOptions) {
@@ -78,6 +80,32 @@ export class RabbitMqEventBus implements EventBus {
         await declareWorkQueue(channel, queue);
         for (const pattern of patterns) await channel.bindQueue(queue, exchange, pattern);
       },
+      handle: (message) => handler(decodeEvent(message)),
+    });
+    await consumer.start();
+    this.subscriptions.add(consumer);
+    return {
+      close: async () => {
+        this.subscriptions.delete(consumer);
+        await consumer.close();
+      },
+    };
+  }
+
+  async subscribeEveryReplica(
+    name: string,
+    patterns: string[],
+    handler: EventHandler,
+  ): Promise<Subscription> {
+    this.assertOpen();
+    assertValidName('subscription', name);
+    assertValidPatterns(patterns);
+    const consumer = new EveryReplicaConsumer({
+      connection: this.connection,
+      logger: this.logger,
+      name,
+      exchange: this.topology.eventsExchange,
+      patterns: [...patterns],
       handle: (message) => handler(decodeEvent(message)),
     });
     await consumer.start();

@@ -6,6 +6,8 @@ import type { Channel } from 'amqplib';
  *
  * - `<prefix>.events`: durable topic exchange for domain events, routing key = event type.
  * - `<prefix>.events.<group>`: durable queue of one subscriber group, bound with its patterns.
+ * - `amq.gen-...`: one per every-replica subscription and connection, named by the broker,
+ *   bound to `<prefix>.events`; see declareReplicaQueue.
  * - `<prefix>.jobs.<queue>`: durable job queue, fed through the default exchange.
  * - `<main>.dead`: durable dead-letter queue of a group or job queue.
  * - `<main>.delay.<ms>`: durable holding queue whose messages expire after `ms` and are then
@@ -60,4 +62,16 @@ export async function declareDelayQueue(channel: Channel, main: string, delayMs:
     // (PublishRequest.topology.everyTime), so it cannot expire while a message still waits.
     expires: delayMs + DELAY_QUEUE_IDLE_MS,
   });
+}
+
+/**
+ * A queue of one every-replica subscriber: server-named (no two replicas can collide), exclusive
+ * (only this connection may use it, and it is deleted when the connection goes, so a crashed
+ * replica leaves nothing behind), auto-delete (cancelling the subscription removes it) and not
+ * durable (it could not outlive its connection anyway). No dead-letter queue: failures are
+ * dropped (see EveryReplicaConsumer). Resolves to the name the broker chose.
+ */
+export async function declareReplicaQueue(channel: Channel): Promise<string> {
+  const { queue } = await channel.assertQueue('', { exclusive: true, autoDelete: true, durable: false });
+  return queue;
 }

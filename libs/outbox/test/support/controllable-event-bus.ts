@@ -43,6 +43,10 @@ export class ControllableEventBus implements EventBus {
     return this.inner.subscribe(group, patterns, handler, options);
   }
 
+  subscribeEveryReplica(name: string, patterns: string[], handler: EventHandler): Promise<Subscription> {
+    return this.inner.subscribeEveryReplica(name, patterns, handler);
+  }
+
   checkHealth(): Promise<void> {
     return this.inner.checkHealth();
   }

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { TokenVerifier } from '@stowage/auth';
+import type { VerifiedToken } from '@stowage/auth';
 import { bearerChallenge } from '@stowage/http';
 
 export const DEPENDENCY_PROXY_TOKEN_AUDIENCE = 'dependency_proxy';
@@ -9,7 +9,11 @@ export const DEPENDENCY_PROXY_TOKEN_AUDIENCE = 'dependency_proxy';
  * `dependency_proxy` service, as with GitLab. Manifest and blob proxying arrive with the
  * dependency proxy issue; until then authenticated requests get the OCI 404.
  */
-export function containersRouter(options: { verifier: TokenVerifier; externalUrl: string }): Router {
+export function containersRouter(options: {
+  /** Verifies a bearer token for this service's audience, revocations included. */
+  verify: (token: string) => Promise<VerifiedToken>;
+  externalUrl: string;
+}): Router {
   const router = Router();
   router.use((_req, res, next) => {
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
@@ -22,7 +26,7 @@ export function containersRouter(options: { verifier: TokenVerifier; externalUrl
     bearerChallenge({
       realm: `${options.externalUrl.replace(/\/$/, '')}/jwt/auth`,
       service: DEPENDENCY_PROXY_TOKEN_AUDIENCE,
-      verify: (token) => options.verifier.verify(token, DEPENDENCY_PROXY_TOKEN_AUDIENCE),
+      verify: options.verify,
     }),
   );
   return router;

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { TokenVerifier } from '@stowage/auth';
+import type { VerifiedToken } from '@stowage/auth';
 import { bearerChallenge } from '@stowage/http';
 
 export const REGISTRY_TOKEN_AUDIENCE = 'container_registry';
@@ -8,7 +8,11 @@ export const REGISTRY_TOKEN_AUDIENCE = 'container_registry';
  * The `/v2/` API root. Every response says which API it speaks; every request needs a registry
  * token, and `GET /v2/` with a valid one is the check clients make before pushing or pulling.
  */
-export function registryBaseRouter(options: { verifier: TokenVerifier; externalUrl: string }): Router {
+export function registryBaseRouter(options: {
+  /** Verifies a bearer token for this service's audience, revocations included. */
+  verify: (token: string) => Promise<VerifiedToken>;
+  externalUrl: string;
+}): Router {
   const router = Router();
   router.use((_req, res, next) => {
     res.setHeader('Docker-Distribution-API-Version', 'registry/2.0');
@@ -18,7 +22,7 @@ export function registryBaseRouter(options: { verifier: TokenVerifier; externalU
     bearerChallenge({
       realm: `${options.externalUrl.replace(/\/$/, '')}/jwt/auth`,
       service: REGISTRY_TOKEN_AUDIENCE,
-      verify: (token) => options.verifier.verify(token, REGISTRY_TOKEN_AUDIENCE),
+      verify: options.verify,
     }),
   );
   router.get('/', (_req, res) => {

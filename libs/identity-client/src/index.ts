@@ -1,0 +1,20 @@
+export type {
+  AuthorizeRequest,
+  AuthorizeResponse,
+  IdentityCredentials,
+  Principal,
+  TargetRef,
+} from './authorize-contract';
+export { credentialsFromRequest } from './credentials-from-request';
+export {
+  IdentityThrottledError,
+  IdentityUnauthorizedError,
+  IdentityUnavailableError,
+  MalformedCredentialsError,
+} from './errors';
+export {
+  createIdentityClient,
+  IDENTITY_EVENTS,
+  type IdentityClient,
+  type IdentityClientOptions,
+} from './identity-client';
