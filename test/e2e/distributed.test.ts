@@ -10,11 +10,15 @@ import {
   uniqueName,
   type S3Server,
 } from '@stowage/testing';
+import { createBus, type Bus } from '@stowage/bus';
+import { createIdentityClient, IdentityUnauthorizedError } from '@stowage/identity-client';
 import { explainFailure } from './support/explain-failure';
 import { freePorts } from './support/free-ports';
 import { createTestDatabase, type TestDatabase } from './support/postgres-database';
 import { childPids, commandLine, isAlive, killAll, pidsWithEnvironment } from './support/process-tree';
+import { basicAuth, createIdentityWorld, randomSecret } from './support/identity-world';
 import { scrapeSum } from './support/prometheus';
+import { restApi } from './support/rest-api';
 import {
   REPO_ROOT,
   makeTempDir,
@@ -43,6 +47,8 @@ type ServiceName = (typeof SERVICES)[number];
 // Six Node processes starting on two cores, each migrating its schema: be generous.
 const START_TIMEOUT_MS = 90_000;
 const EVENT_TIMEOUT_MS = 30_000;
+// "Within a few seconds": the outbox relay, RabbitMQ and each verifier's every-replica queue.
+const REVOCATION_TIMEOUT_MS = 5_000;
 const STOP_TIMEOUT_MS = 20_000;
 const TEST_TIMEOUT_MS = 180_000;
 
@@ -54,6 +60,9 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
   let dataDir: string | undefined;
   let launcher: NodeProcess | undefined;
   const amqpPrefix = uniqueName('e2e_distributed');
+  const rootToken = randomSecret();
+  const internalApiSecret = randomSecret();
+  let testBus: Bus | undefined;
   const ports = {} as Record<ServiceName, number>;
   const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
   // Every process of this run, launcher and services, carries the run's unique prefix in its
@@ -70,8 +79,11 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
   const launcherExited = () =>
     launcher && !launcher.hasExited() ? undefined : 'the launcher is not running';
   const withOutput = <T>(body: () => Promise<T>) => explainFailure(launcherOutput, body);
-  const gatewayGet = (pathname: string) =>
-    fetch(`${url('gateway')}${pathname}`, { signal: AbortSignal.timeout(10_000) });
+  const gatewayGet = (pathname: string, authorization?: string) =>
+    fetch(`${url('gateway')}${pathname}`, {
+      headers: authorization ? { authorization } : {},
+      signal: AbortSignal.timeout(10_000),
+    });
 
   beforeAll(async () => {
     if (!existsSync(LAUNCHER)) throw new Error(`${LAUNCHER} is missing: run \`pnpm run build\` first`);
@@ -110,6 +122,8 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
       EXTERNAL_URL: url('gateway'),
       DATA_DIR: dataDir,
       LOG_LEVEL: 'info',
+      INITIAL_ROOT_TOKEN: rootToken,
+      INTERNAL_API_SECRET: internalApiSecret,
     };
     launcher = startNodeScript(LAUNCHER, env);
   }, TEST_TIMEOUT_MS);
@@ -127,6 +141,7 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
     // SIGKILL every process of the run first: the launcher's children share its stdout, so it
     // does not count as exited while an orphaned service still holds that pipe open.
     await attempt(async () => killAll(await processesOfThisRun()));
+    if (testBus) await attempt(() => testBus!.close());
     if (launcher) await attempt(() => running().stop(10_000));
     if (s3) await attempt(() => s3!.stop());
     if (database) await attempt(() => database!.drop());
@@ -338,6 +353,87 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
           if ((rows[0]?.applied ?? 0) < 1) unmigrated.push(schema);
         }
         expect(unmigrated).toEqual([]);
+      }),
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'when a personal access token is revoked, then within seconds registry, dependency-proxy, the API and cached decisions refuse it',
+    () =>
+      withOutput(async () => {
+        const world = await createIdentityWorld(restApi(url('gateway'), rootToken), 'revoked');
+        const { secret: pat, username, revokePath } = world.credentials.get('personal access token')!;
+        const registryToken = async (service: string, scope: string) => {
+          const response = await gatewayGet(
+            `/jwt/auth?service=${service}&scope=${encodeURIComponent(scope)}`,
+            basicAuth(username, pat),
+          );
+          expect(response.status).toBe(200);
+          return ((await response.json()) as { token: string }).token;
+        };
+        const containerToken = await registryToken(
+          'container_registry',
+          `repository:${world.projectPath}:pull`,
+        );
+        const proxyImage = `${world.groupPath}/dependency_proxy/containers/alpine`;
+        const proxyToken = await registryToken('dependency_proxy', `repository:${proxyImage}:pull`);
+        // What package-registry will do: ask auth-token, cache the answer, drop it on identity events.
+        testBus = createBus({ amqpUrl: AMQP_URL, prefix: amqpPrefix });
+        const identity = createIdentityClient({
+          authTokenUrl: url('auth-token'),
+          internalSecret: internalApiSecret,
+        });
+        await identity.invalidateOnIdentityEvents(testBus.events, 'e2e-package-registry');
+        const decide = () =>
+          identity.authorize({
+            credentials: { kind: 'private_token', token: pat },
+            client_ip: '127.0.0.1',
+            project: world.projectPath,
+            abilities: ['read_container_image'],
+          });
+
+        const statusOf = async (response: Promise<Response>) => {
+          const answered = await response;
+          await answered.arrayBuffer();
+          return answered.status;
+        };
+        const refusals = {
+          registry: async () => (await gatewayGet('/v2/', `Bearer ${containerToken}`)).status === 401,
+          'dependency-proxy': async () =>
+            (await statusOf(gatewayGet(`/v2/${proxyImage}/manifests/latest`, `Bearer ${proxyToken}`))) ===
+            401,
+          'auth-token API': async () =>
+            (await fetch(`${url('gateway')}/api/v4/user`, { headers: { 'private-token': pat } })).status ===
+            401,
+          'cached decision': () =>
+            decide().then(
+              () => false,
+              (error: unknown) => error instanceof IdentityUnauthorizedError,
+            ),
+        };
+        for (const [where, refuses] of Object.entries(refusals)) {
+          expect({ where, refusedBeforeRevocation: await refuses() }).toEqual({
+            where,
+            refusedBeforeRevocation: false,
+          });
+        }
+        expect((await decide()).granted).toEqual(['read_container_image']);
+
+        await restApi(url('gateway'), rootToken).request('DELETE', revokePath!, 204);
+        const revokedAt = Date.now();
+
+        for (const [where, refuses] of Object.entries(refusals)) {
+          await waitUntil(async () => ((await refuses()) ? true : undefined), {
+            timeoutMs: REVOCATION_TIMEOUT_MS,
+            intervalMs: 200,
+            description: `${where} to refuse the revoked token`,
+            giveUpIf: launcherExited,
+          });
+          expect({ where, withinSeconds: Date.now() - revokedAt < REVOCATION_TIMEOUT_MS }).toEqual({
+            where,
+            withinSeconds: true,
+          });
+        }
       }),
     TEST_TIMEOUT_MS,
   );

@@ -67,7 +67,8 @@ export async function serveTokenService(app: Express): Promise<TokenService> {
     },
     async access(scopes, login, name) {
       const answer = await service.requestToken({ scopes, login, ...(name ? { service: name } : {}) });
-      if (!answer.verified) throw new Error(`expected a token, got ${answer.status} ${JSON.stringify(answer.body)}`);
+      if (!answer.verified)
+        throw new Error(`expected a token, got ${answer.status} ${JSON.stringify(answer.body)}`);
       return answer.verified.access;
     },
     close: () =>
@@ -81,7 +82,13 @@ export async function serveTokenService(app: Express): Promise<TokenService> {
 }
 
 /** The header and payload of a JWT, unverified, for asserting its exact shape. */
-export function decodeJwt(token: string): { header: Record<string, unknown>; payload: Record<string, unknown> } {
-  const [header, payload] = token.split('.').map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+export function decodeJwt(token: string): {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+} {
+  const [header, payload] = token
+    .split('.')
+    .slice(0, 2)
+    .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
   return { header, payload };
 }

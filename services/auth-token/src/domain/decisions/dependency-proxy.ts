@@ -1,0 +1,76 @@
+import type { Principal } from '../principal';
+import type { PersonalAccessTokenScope } from '../scopes';
+import { ACCESS_LEVEL } from '../access-level';
+import {
+  deployTokenCoversGroup,
+  isWithin,
+  openTo,
+  userLevelOnGroup,
+  type DecisionDb,
+  type DecisionGroup,
+} from './principal-role';
+
+/**
+ * Who may pull through a group's dependency proxy (`<group>/dependency_proxy/containers/<image>`),
+ * after GitLab: signed-in principals only, never anonymous ones.
+ *
+ * - a user who can read the group (public or internal group: any signed-in user; private: a
+ *   Guest+ member), with a password or a PAT that may read the registry;
+ * - a group deploy token of the group or an ancestor carrying read_registry AND write_registry
+ *   (GitLab asks for both);
+ * - a CI job token whose project lies below the group, as its user.
+ */
+
+const PAT_SCOPES: readonly PersonalAccessTokenScope[] = [
+  'api',
+  'read_api',
+  'read_registry',
+  'write_registry',
+];
+
+/** Marks a dependency proxy image in a repository name. */
+const PROXY_SEGMENTS = '/dependency_proxy/containers/';
+
+/** The group path of a dependency proxy repository name, or null when the name is not one. */
+export function dependencyProxyGroupPath(name: string): string | null {
+  const at = name.indexOf(PROXY_SEGMENTS);
+  if (at <= 0 || at + PROXY_SEGMENTS.length >= name.length) return null;
+  return name.slice(0, at);
+}
+
+async function userCanReadGroup(
+  prisma: DecisionDb,
+  user: Parameters<typeof userLevelOnGroup>[1],
+  group: DecisionGroup,
+): Promise<boolean> {
+  if (user.state !== 'active') return false;
+  return (
+    openTo(group.visibility, true) || (await userLevelOnGroup(prisma, user, group.id)) >= ACCESS_LEVEL.guest
+  );
+}
+
+/** Whether `principal` may pull images through `group`'s dependency proxy. */
+export async function mayPullThroughDependencyProxy(
+  prisma: DecisionDb,
+  principal: Principal,
+  group: DecisionGroup,
+): Promise<boolean> {
+  switch (principal.kind) {
+    case 'anonymous':
+      return false;
+    case 'user':
+      if (principal.scopes !== null && !principal.scopes.some((scope) => PAT_SCOPES.includes(scope)))
+        return false;
+      return userCanReadGroup(prisma, principal.user, group);
+    case 'deploy_token': {
+      const { scopes } = principal.deployToken;
+      if (!scopes.includes('read_registry') || !scopes.includes('write_registry')) return false;
+      return deployTokenCoversGroup(prisma, principal.deployToken, group.id);
+    }
+    case 'job_token': {
+      const project = await prisma.project.findUnique({ where: { id: principal.jobToken.projectId } });
+      if (!project || !(await isWithin(prisma, project.namespaceId, group.id))) return false;
+      return userCanReadGroup(prisma, principal.user, group);
+    }
+  }
+}

@@ -1,0 +1,107 @@
+import { ACCESS_LEVEL, NO_ACCESS } from '../access-level';
+import type { Principal } from '../principal';
+import type { PersonalAccessTokenScope } from '../scopes';
+import {
+  deployTokenCoversProject,
+  jobTokenReach,
+  openTo,
+  userLevelOnProject,
+  type DecisionDb,
+  type DecisionProject,
+} from './principal-role';
+
+/**
+ * Who may read, publish and delete a project's packages.
+ *
+ * - The project's package registry access level `disabled` shuts it for everyone.
+ * - read: level `public` ("allow anyone to pull", honoured only while the instance setting allows
+ *   it; otherwise it counts as `enabled`) → anyone; `enabled` → anyone on a public project, any
+ *   signed-in user on an internal one, else Reporter+; `private` → Reporter+.
+ *   create: Developer+. destroy: Maintainer+.
+ * - Personal access tokens: `api` → everything the user may, `read_api` → read; other scopes
+ *   (registry and user ones) do not reach packages. A password does not cap.
+ * - Deploy tokens (the project's own or an ancestor group's): read_package_registry → read,
+ *   write_package_registry → create (read is not implied).
+ * - CI job tokens: their own project as their user; a project accepting their project's tokens,
+ *   read only (if their user could read); elsewhere nothing.
+ */
+
+export const PACKAGE_ABILITIES = ['read_package', 'create_package', 'destroy_package'] as const;
+export type PackageAbility = (typeof PACKAGE_ABILITIES)[number];
+
+const PAT_SCOPE_ALLOWS: Record<PersonalAccessTokenScope, readonly PackageAbility[]> = {
+  api: PACKAGE_ABILITIES,
+  read_api: ['read_package'],
+  read_registry: [],
+  write_registry: [],
+  read_user: [],
+};
+
+/** The instance setting that lets projects open their packages to anyone ("allow anyone to pull"). */
+export async function anyoneMayPullOptionAllowed(
+  prisma: Pick<DecisionDb, 'applicationSetting'>,
+): Promise<boolean> {
+  const settings = await prisma.applicationSetting.findUnique({ where: { id: 1 } });
+  return settings?.packageRegistryAllowAnyoneToPullOption ?? true;
+}
+
+/** What an access level grants on the project's packages, before any token's cap. */
+export function packageAbilitiesForLevel(
+  project: DecisionProject,
+  level: number,
+  signedIn: boolean,
+  anyoneMayPullAllowed: boolean,
+): PackageAbility[] {
+  const registry = project.packageRegistryAccessLevel;
+  if (registry !== 'public' && registry !== 'private' && registry !== 'enabled') return [];
+  const effective = registry === 'public' && !anyoneMayPullAllowed ? 'enabled' : registry;
+  const abilities: PackageAbility[] = [];
+  if (
+    effective === 'public' ||
+    level >= ACCESS_LEVEL.reporter ||
+    (effective === 'enabled' && openTo(project.visibility, signedIn))
+  ) {
+    abilities.push('read_package');
+  }
+  if (level >= ACCESS_LEVEL.developer) abilities.push('create_package');
+  if (level >= ACCESS_LEVEL.maintainer) abilities.push('destroy_package');
+  return abilities;
+}
+
+/** The package abilities `principal` has on `project`. */
+export async function packageAbilities(
+  prisma: DecisionDb,
+  principal: Principal,
+  project: DecisionProject,
+): Promise<PackageAbility[]> {
+  if (project.packageRegistryAccessLevel === 'disabled') return [];
+  const anyone = await anyoneMayPullOptionAllowed(prisma);
+  switch (principal.kind) {
+    case 'anonymous':
+      return packageAbilitiesForLevel(project, NO_ACCESS, false, anyone);
+    case 'user': {
+      if (principal.user.state !== 'active') return [];
+      const level = await userLevelOnProject(prisma, principal.user, project);
+      const abilities = packageAbilitiesForLevel(project, level, true, anyone);
+      const { scopes } = principal;
+      if (scopes === null) return abilities;
+      return abilities.filter((ability) => scopes.some((scope) => PAT_SCOPE_ALLOWS[scope].includes(ability)));
+    }
+    case 'deploy_token': {
+      if (!(await deployTokenCoversProject(prisma, principal.deployToken, project))) return [];
+      const { scopes } = principal.deployToken;
+      return PACKAGE_ABILITIES.filter(
+        (ability) =>
+          (ability === 'read_package' && scopes.includes('read_package_registry')) ||
+          (ability === 'create_package' && scopes.includes('write_package_registry')),
+      );
+    }
+    case 'job_token': {
+      const reach = await jobTokenReach(prisma, principal.jobToken, project);
+      if (reach === 'none' || principal.user.state !== 'active') return [];
+      const level = await userLevelOnProject(prisma, principal.user, project);
+      const abilities = packageAbilitiesForLevel(project, level, true, anyone);
+      return reach === 'own' ? abilities : abilities.filter((ability) => ability === 'read_package');
+    }
+  }
+}

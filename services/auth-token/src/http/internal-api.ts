@@ -1,0 +1,154 @@
+import { createHash, timingSafeEqual } from 'node:crypto';
+import express, { Router, type RequestHandler } from 'express';
+import { ApiError } from '@stowage/http';
+import type { Namespace, Project } from '../generated/prisma/client';
+import { containerRegistryActions, type ContainerAction } from '../domain/decisions/container-registry';
+import { mayPullThroughDependencyProxy } from '../domain/decisions/dependency-proxy';
+import { packageAbilities } from '../domain/decisions/packages';
+import { maySeeGroup, maySeeProject } from '../domain/decisions/visibility';
+import { findGroup, findProject } from '../domain/lookup';
+import { ANONYMOUS, type Principal } from '../domain/principal';
+import type { ApiContext } from './api/api-context';
+import { parseAuthorizeRequest, type Ability, type AuthorizeRequest } from './authorize-request';
+import { signIn } from './sign-in';
+
+/** Authorize calls carry a few short strings. */
+const BODY_LIMIT = '16kb';
+
+const SECRET_HEADER = 'x-stowage-internal-secret';
+
+const CONTAINER_ABILITIES: Partial<Record<Ability, ContainerAction>> = {
+  read_container_image: 'pull',
+  create_container_image: 'push',
+  destroy_container_image: 'delete',
+};
+const PACKAGE_ABILITIES = new Set<Ability>(['read_package', 'create_package', 'destroy_package']);
+
+const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
+
+/** Refuses callers without the shared secret, when one is configured; compared in constant time. */
+function requireInternalSecret(secret: string): RequestHandler {
+  const expected = digest(secret);
+  return (req, _res, next) => {
+    if (!secret) return next();
+    const presented = req.get(SECRET_HEADER);
+    // Digests have equal lengths, so timingSafeEqual never throws and the length does not leak.
+    if (presented === undefined || !timingSafeEqual(digest(presented), expected)) throw ApiError.forbidden();
+    next();
+  };
+}
+
+function principalJson(principal: Principal): Record<string, unknown> {
+  switch (principal.kind) {
+    case 'anonymous':
+      return { kind: 'anonymous' };
+    case 'user':
+      return {
+        kind: 'user',
+        user_id: principal.user.id,
+        username: principal.user.username,
+        admin: principal.user.admin,
+        credential: principal.credential,
+      };
+    case 'deploy_token':
+      return {
+        kind: 'deploy_token',
+        deploy_token_id: principal.deployToken.id,
+        username: principal.deployToken.username,
+        credential: principal.credential,
+      };
+    case 'job_token':
+      return {
+        kind: 'job_token',
+        user_id: principal.user.id,
+        username: principal.user.username,
+        project_id: principal.jobToken.projectId,
+        credential: principal.credential,
+      };
+  }
+}
+
+/** The requested abilities `principal` has on the project and group (each null when absent). */
+async function grantedAbilities(
+  context: ApiContext,
+  principal: Principal,
+  request: AuthorizeRequest,
+  project: Project | null,
+  group: Namespace | null,
+): Promise<Ability[]> {
+  const { prisma } = context;
+  const wants = (test: (ability: Ability) => boolean) => request.abilities.some(test);
+  const container =
+    project && wants((ability) => ability in CONTAINER_ABILITIES)
+      ? await containerRegistryActions(prisma, principal, project)
+      : [];
+  const packages =
+    project && wants((ability) => PACKAGE_ABILITIES.has(ability))
+      ? await packageAbilities(prisma, principal, project)
+      : [];
+  const proxy =
+    group && wants((ability) => ability === 'read_dependency_proxy')
+      ? await mayPullThroughDependencyProxy(prisma, principal, group)
+      : false;
+  return request.abilities.filter((ability) => {
+    const action = CONTAINER_ABILITIES[ability];
+    if (action) return container.includes(action);
+    if (PACKAGE_ABILITIES.has(ability)) return (packages as string[]).includes(ability);
+    return ability === 'read_dependency_proxy' && proxy;
+  });
+}
+
+/**
+ * `/internal/v1`: what other services ask auth-token. `POST /authorize` resolves a client's
+ * credentials to a principal and decides the abilities it asks about on a project or group.
+ * A project or group the principal may not see answers as null, exactly as one that does not
+ * exist, so the caller can answer "not found" without learning more.
+ */
+export function internalApiRouter(context: ApiContext): Router {
+  const router = Router();
+  router.use(requireInternalSecret(context.internalApiSecret));
+  router.post('/authorize', express.json({ limit: BODY_LIMIT }), async (req, res) => {
+    const request = parseAuthorizeRequest(req.body);
+
+    let principal: Principal = ANONYMOUS;
+    if (request.credentials) {
+      const result = await signIn(
+        context,
+        req.log,
+        request.credentials,
+        request.clientIp,
+        'internal_authorize',
+      );
+      if (result.outcome === 'throttled') {
+        res.setHeader('Retry-After', String(result.retryAfterSeconds));
+        throw new ApiError(429, { message: '429 Too Many Requests' });
+      }
+      if (result.outcome === 'failed') throw ApiError.unauthorized();
+      principal = result.principal;
+    }
+
+    const { prisma } = context;
+    const project = request.project === null ? null : await findProject(prisma, request.project);
+    const group = request.group === null ? null : await findGroup(prisma, request.group);
+    const granted = await grantedAbilities(context, principal, request, project, group);
+    // Packages opened to anyone are readable on a project the principal cannot otherwise see.
+    const projectShown =
+      project !== null &&
+      (granted.some((ability) => ability !== 'read_dependency_proxy') ||
+        (await maySeeProject(prisma, principal, project)));
+    const groupShown =
+      group !== null &&
+      (granted.includes('read_dependency_proxy') || (await maySeeGroup(prisma, principal, group)));
+
+    res.setHeader('Cache-Control', 'no-store');
+    res.json({
+      principal: principalJson(principal),
+      project: projectShown
+        ? { id: project.id, full_path: project.fullPath, visibility: project.visibility }
+        : null,
+      group: groupShown ? { id: group.id, full_path: group.fullPath } : null,
+      granted,
+    });
+  });
+  return router;
+}

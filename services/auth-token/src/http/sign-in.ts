@@ -1,0 +1,44 @@
+import type { Logger } from '@stowage/logging';
+import { authenticate } from '../domain/authenticate';
+import type { Credentials } from '../domain/credentials';
+import type { Principal } from '../domain/principal';
+import type { ApiContext } from './api/api-context';
+import { audit } from './audit';
+
+export type SignInResult =
+  | { outcome: 'signed_in'; principal: Principal }
+  | { outcome: 'throttled'; retryAfterSeconds: number }
+  | { outcome: 'failed' };
+
+/**
+ * Checks credentials the way registry and package clients present them, with the failed-login
+ * throttle around it: a source that failed too often is refused before its credentials are even
+ * looked at, and every failure counts against it and leaves an audit line (never the secret).
+ * Without a `source` nothing is counted (the caller could not say who the client was).
+ */
+export async function signIn(
+  context: Pick<ApiContext, 'prisma' | 'throttle'>,
+  log: Logger,
+  credentials: Credentials,
+  source: string | undefined,
+  via: string,
+): Promise<SignInResult> {
+  const who = {
+    kind: credentials.kind,
+    ...(credentials.kind === 'basic' ? { username: credentials.username } : {}),
+    source,
+    via,
+  };
+  if (source !== undefined) {
+    const retryAfterSeconds = await context.throttle.retryAfterSeconds(source);
+    if (retryAfterSeconds !== null) {
+      audit(log, 'login.throttled', who);
+      return { outcome: 'throttled', retryAfterSeconds };
+    }
+  }
+  const principal = await authenticate(context.prisma, credentials);
+  if (principal) return { outcome: 'signed_in', principal };
+  if (source !== undefined) await context.throttle.recordFailure(source);
+  audit(log, 'login.failed', who);
+  return { outcome: 'failed' };
+}
