@@ -31,7 +31,12 @@ export const SERVICES: readonly ServiceContract[] = [
     port: 5001,
     ownsTables: true,
     calls: {},
-    secrets: ['INITIAL_ROOT_PASSWORD', 'INITIAL_ROOT_TOKEN', 'SIGNING_KEY_ENCRYPTION_KEY', 'INTERNAL_API_SECRET'],
+    secrets: [
+      'INITIAL_ROOT_PASSWORD',
+      'INITIAL_ROOT_TOKEN',
+      'SIGNING_KEY_ENCRYPTION_KEY',
+      'INTERNAL_API_SECRET',
+    ],
   },
   { name: 'registry', port: 5002, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
   { name: 'dependency-proxy', port: 5003, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },

@@ -35,14 +35,14 @@ export interface AuthTokenConfig
 
 export const identityOptions = {
   initialRootPassword: {
-    doc: "Password of the `root` admin created at first start; empty: generate one into DATA_DIR/initial_root_password.",
+    doc: 'Password of the `root` admin created at first start; empty: generate one into DATA_DIR/initial_root_password.',
     format: String,
     default: '',
     env: 'INITIAL_ROOT_PASSWORD',
     sensitive: true,
   },
   initialRootToken: {
-    doc: "Personal access token (scope `api`) of `root` created at first start; empty: generate one into DATA_DIR/initial_root_token.",
+    doc: 'Personal access token (scope `api`) of `root` created at first start; empty: generate one into DATA_DIR/initial_root_token.',
     format: String,
     default: '',
     env: 'INITIAL_ROOT_TOKEN',

@@ -58,7 +58,11 @@ describe('authenticate', () => {
     const { prisma } = identity;
     const user = await createUser(prisma, { password: 'correct horse battery' });
     await expect(
-      authenticate(prisma, { kind: 'basic', username: user.username.toUpperCase(), password: 'correct horse battery' }),
+      authenticate(prisma, {
+        kind: 'basic',
+        username: user.username.toUpperCase(),
+        password: 'correct horse battery',
+      }),
     ).resolves.toMatchObject({ kind: 'user', scopes: null, credential: `password:${user.id}` });
     await expect(
       authenticate(prisma, { kind: 'basic', username: user.username, password: 'wrong' }),

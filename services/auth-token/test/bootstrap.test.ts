@@ -22,7 +22,11 @@ describe('root bootstrap', () => {
   });
 
   it('when nothing is configured, then root gets generated secrets written 0600 under DATA_DIR, and they work', async () => {
-    const result = await bootstrapRoot(identity.prisma, { initialRootPassword: '', initialRootToken: '', dataDir });
+    const result = await bootstrapRoot(identity.prisma, {
+      initialRootPassword: '',
+      initialRootToken: '',
+      dataDir,
+    });
     expect(result).toMatchObject({ created: true });
     const password = readFileSync(join(dataDir, 'initial_root_password'), 'utf8').trim();
     const token = readFileSync(join(dataDir, 'initial_root_token'), 'utf8').trim();
@@ -50,7 +54,11 @@ describe('root bootstrap', () => {
   });
 
   it('when users already exist, then a second start changes nothing', async () => {
-    await bootstrapRoot(identity.prisma, { initialRootPassword: 'first password', initialRootToken: '', dataDir });
+    await bootstrapRoot(identity.prisma, {
+      initialRootPassword: 'first password',
+      initialRootToken: '',
+      dataDir,
+    });
     const again = await bootstrapRoot(identity.prisma, {
       initialRootPassword: 'second password',
       initialRootToken: '',
@@ -64,18 +72,28 @@ describe('root bootstrap', () => {
 
   it.each([
     ['a too short password', { initialRootPassword: 'short', initialRootToken: '' }],
-    ['a token with spaces', { initialRootPassword: '', initialRootToken: 'has spaces in it but is long enough' }],
+    [
+      'a token with spaces',
+      { initialRootPassword: '', initialRootToken: 'has spaces in it but is long enough' },
+    ],
     ['a too short token', { initialRootPassword: '', initialRootToken: 'tiny' }],
-  ])('when the environment gives %s, then start-up fails naming the variable and creates nobody', async (_, env) => {
-    await expect(bootstrapRoot(identity.prisma, { ...env, dataDir })).rejects.toThrow(ConfigError);
-    expect(await identity.prisma.user.count()).toBe(0);
-  });
+  ])(
+    'when the environment gives %s, then start-up fails naming the variable and creates nobody',
+    async (_, env) => {
+      await expect(bootstrapRoot(identity.prisma, { ...env, dataDir })).rejects.toThrow(ConfigError);
+      expect(await identity.prisma.user.count()).toBe(0);
+    },
+  );
 
   it('when DATA_DIR cannot be written, then no root is created and no secret is left behind', async () => {
     const notADirectory = join(dataDir, 'file');
     writeFileSync(notADirectory, '');
     await expect(
-      bootstrapRoot(identity.prisma, { initialRootPassword: 'a fine password', initialRootToken: '', dataDir: notADirectory }),
+      bootstrapRoot(identity.prisma, {
+        initialRootPassword: 'a fine password',
+        initialRootToken: '',
+        dataDir: notADirectory,
+      }),
     ).rejects.toThrow(/DATA_DIR/);
     expect(await identity.prisma.user.count()).toBe(0);
     expect(await identity.prisma.namespace.count()).toBe(0);

@@ -57,9 +57,10 @@ const POLICY: [Who, ...string[]][] = [
   ['Maintainer',                                         'RCD', 'RCD',   'RCD',  'RCD',  'RCD',  '-'],
   ['PAT api of a Maintainer',                            'RCD', 'RCD',   'RCD',  'RCD',  'RCD',  '-'],
   ['PAT read_api of a Maintainer',                       'R',   'R',     'R',    'R',    'R',    '-'],
-  ['PAT read_registry+write_registry of a Maintainer',   '-',   '-',     '-',    '-',    '-',    '-'],
+  // Scopes that do not reach packages still leave what anonymous clients have.
+  ['PAT read_registry+write_registry of a Maintainer',   'R',   '-',     '-',    'R',    '-',    '-'],
   ["project's deploy token read_package_registry",       'R',   'R',     'R',    'R',    'R',    '-'],
-  ["project's deploy token write_package_registry",      'C',   'C',     'C',    'C',    'C',    '-'],
+  ["project's deploy token write_package_registry",      'RC',  'C',     'C',    'RC',   'C',    '-'],
   ['job token of a Developer',                           'RC',  'RC',    'RC',   'RC',   'RC',   '-'],
 ];
 

@@ -70,7 +70,9 @@ describe('signing keys', () => {
     await ensureSigningKey(identity.prisma, cipher);
     const now = new Date();
     expect(await rotateIfDue(identity.prisma, cipher, 90, now)).toBeUndefined();
-    expect(await rotateIfDue(identity.prisma, cipher, 0, new Date(now.getTime() + 365 * 86_400_000))).toBeUndefined();
+    expect(
+      await rotateIfDue(identity.prisma, cipher, 0, new Date(now.getTime() + 365 * 86_400_000)),
+    ).toBeUndefined();
     const rotated = await rotateIfDue(identity.prisma, cipher, 90, new Date(now.getTime() + 91 * 86_400_000));
     expect(rotated).toEqual(expect.any(String));
   });

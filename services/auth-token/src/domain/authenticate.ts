@@ -58,7 +58,9 @@ async function jobToken(prisma: Tx, token: string, now: Date): Promise<Principal
     include: { user: true },
   });
   if (!found || found.finishedAt || found.expiresAt <= now || !isActive(found.user)) return null;
-  await touch(() => prisma.jobToken.updateMany({ where: staleUse(found.id, now), data: { lastUsedAt: now } }));
+  await touch(() =>
+    prisma.jobToken.updateMany({ where: staleUse(found.id, now), data: { lastUsedAt: now } }),
+  );
   const { user, ...job } = found;
   return { kind: 'job_token', jobToken: job, user, credential: `job_token:${job.id}` };
 }

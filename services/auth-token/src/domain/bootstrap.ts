@@ -20,9 +20,7 @@ export interface BootstrapOptions {
   dataDir: string;
 }
 
-export type BootstrapResult =
-  | { created: false }
-  | { created: true; userId: number; writtenFiles: string[] };
+export type BootstrapResult = { created: false } | { created: true; userId: number; writtenFiles: string[] };
 
 const PRINTABLE_TOKEN = /^[\x21-\x7e]{20,255}$/;
 
@@ -58,7 +56,10 @@ function writeSecretFile(dataDir: string, name: string, secret: string): string 
  * under DATA_DIR with mode 0600 before the commit, so a failed write creates no user whose
  * password nobody knows.
  */
-export async function bootstrapRoot(prisma: PrismaClient, options: BootstrapOptions): Promise<BootstrapResult> {
+export async function bootstrapRoot(
+  prisma: PrismaClient,
+  options: BootstrapOptions,
+): Promise<BootstrapResult> {
   checkProvided(options);
   // Files written for a transaction that then fails to commit are removed again.
   const writtenFiles: string[] = [];

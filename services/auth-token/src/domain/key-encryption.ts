@@ -15,7 +15,8 @@ export class KeyCipher {
   private readonly key: Buffer;
 
   constructor(secret: string) {
-    if (secret.length < 32) throw new ConfigError('SIGNING_KEY_ENCRYPTION_KEY: must be at least 32 characters');
+    if (secret.length < 32)
+      throw new ConfigError('SIGNING_KEY_ENCRYPTION_KEY: must be at least 32 characters');
     // The secret is random (generated, or from a Kubernetes Secret); hashing fits it to 256 bits.
     this.key = createHash('sha256').update(secret, 'utf8').digest();
   }
@@ -29,7 +30,10 @@ export class KeyCipher {
 
   decrypt(stored: string): string {
     if (!stored.startsWith(PREFIX)) return stored;
-    const [iv, tag, body] = stored.slice(PREFIX.length).split(':').map((part) => Buffer.from(part, 'base64url'));
+    const [iv, tag, body] = stored
+      .slice(PREFIX.length)
+      .split(':')
+      .map((part) => Buffer.from(part, 'base64url'));
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv!);
     decipher.setAuthTag(tag!);
     try {

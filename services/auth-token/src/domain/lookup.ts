@@ -14,7 +14,10 @@ export async function findProject(prisma: Lookup, ref: Ref): Promise<Project | n
   if (typeof ref === 'number') {
     return Number.isSafeInteger(ref) ? prisma.project.findUnique({ where: { id: ref } }) : null;
   }
-  const route = await prisma.route.findUnique({ where: { pathKey: routeKey(ref) }, include: { project: true } });
+  const route = await prisma.route.findUnique({
+    where: { pathKey: routeKey(ref) },
+    include: { project: true },
+  });
   return route?.project ?? null;
 }
 

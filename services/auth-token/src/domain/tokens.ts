@@ -43,7 +43,4 @@ export function tokenKindOf(token: string): TokenKind | undefined {
 
 /** Identifies the credential behind a registry token, so verifiers can honour its revocation. */
 export type CredentialId =
-  | `personal_access_token:${number}`
-  | `deploy_token:${number}`
-  | `job_token:${number}`
-  | `password:${number}`;
+  `personal_access_token:${number}` | `deploy_token:${number}` | `job_token:${number}` | `password:${number}`;

@@ -400,14 +400,11 @@ describe('projects API', () => {
       await addMember(prisma, maintainer.user, { project }, 40);
       await addMember(prisma, developer.user, { project }, 30);
 
-      const settings = await request(app)
-        .put(`/api/v4/projects/${project.id}`)
-        .set(maintainer.auth)
-        .send({
-          visibility: 'internal',
-          container_registry_access_level: 'private',
-          packages_enabled: false,
-        });
+      const settings = await request(app).put(`/api/v4/projects/${project.id}`).set(maintainer.auth).send({
+        visibility: 'internal',
+        container_registry_access_level: 'private',
+        packages_enabled: false,
+      });
       expect(settings.status).toBe(200);
       expect(settings.body).toMatchObject({
         visibility: 'internal',

@@ -23,7 +23,7 @@ import {
  * - Deploy tokens (the project's own or an ancestor group's): read_package_registry → read,
  *   write_package_registry → create (read is not implied).
  * - CI job tokens: their own project as their user; a project accepting their project's tokens,
- *   read only (if their user could read); elsewhere nothing.
+ *   read only (if their user could read); elsewhere what anonymous clients have.
  */
 
 export const PACKAGE_ABILITIES = ['read_package', 'create_package', 'destroy_package'] as const;
@@ -68,7 +68,10 @@ export function packageAbilitiesForLevel(
   return abilities;
 }
 
-/** The package abilities `principal` has on `project`. */
+/**
+ * The package abilities `principal` has on `project`. As for images, signing in never takes away
+ * what anonymous clients have: any token may read packages that are open to everyone.
+ */
 export async function packageAbilities(
   prisma: DecisionDb,
   principal: Principal,
@@ -76,6 +79,17 @@ export async function packageAbilities(
 ): Promise<PackageAbility[]> {
   if (project.packageRegistryAccessLevel === 'disabled') return [];
   const anyone = await anyoneMayPullOptionAllowed(prisma);
+  const own = await abilitiesOf(prisma, principal, project, anyone);
+  const anonymous = packageAbilitiesForLevel(project, NO_ACCESS, false, anyone);
+  return PACKAGE_ABILITIES.filter((ability) => own.includes(ability) || anonymous.includes(ability));
+}
+
+async function abilitiesOf(
+  prisma: DecisionDb,
+  principal: Principal,
+  project: DecisionProject,
+  anyone: boolean,
+): Promise<PackageAbility[]> {
   switch (principal.kind) {
     case 'anonymous':
       return packageAbilitiesForLevel(project, NO_ACCESS, false, anyone);
