@@ -1,10 +1,10 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { ApiError } from '@stowage/http';
 import type { User } from '../../generated/prisma/client';
-import { authenticate } from '../../domain/authenticate';
 import type { Credentials } from '../../domain/credentials';
 import { ANONYMOUS, type Principal } from '../../domain/principal';
 import { audit } from '../audit';
+import { signIn } from '../sign-in';
 import type { ApiContext } from './api-context';
 
 /** The credentials GitLab's REST API takes: a PAT as header, query parameter or bearer token. */
@@ -43,16 +43,21 @@ export function apiAuthentication(context: ApiContext): RequestHandler {
       return next();
     }
     const source = req.ip ?? 'unknown';
-    const retryAfter = await context.throttle.retryAfterSeconds(source);
-    if (retryAfter !== null) {
-      audit(req.log, 'login.throttled', { source, path: req.path });
-      res.setHeader('Retry-After', String(retryAfter));
+    // Job and deploy tokens never reach this API: tried here, they fail like a wrong token.
+    const result =
+      credentials === 'unsupported'
+        ? await signIn(context, req.log, { kind: 'private_token', token: '' }, source, 'api')
+        : await signIn(context, req.log, credentials, source, 'api');
+    if (result.outcome === 'throttled') {
+      res.setHeader('Retry-After', String(result.retryAfterSeconds));
       throw new ApiError(429, { message: 'Retry later' });
     }
-    const principal = credentials === 'unsupported' ? null : await authenticate(context.prisma, credentials);
+    const principal = result.outcome === 'signed_in' ? result.principal : null;
     if (!principal || principal.kind !== 'user' || principal.scopes === null) {
-      await context.throttle.recordFailure(source);
-      audit(req.log, 'token.rejected', { source, path: req.path });
+      if (principal) {
+        await context.throttle.recordFailure(source);
+        audit(req.log, 'token.rejected', { source, path: req.path, kind: principal.kind });
+      }
       throw ApiError.unauthorized();
     }
     if (!scopesAllow(req, principal.scopes)) {
