@@ -54,6 +54,9 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
       logger.info('created signing key', { kid: key.kid });
       data.relay.nudge();
     }
+    // Fails start-up (exit 2) when SIGNING_KEY_ENCRYPTION_KEY cannot read the stored keys,
+    // instead of failing every /jwt/auth later.
+    await activeSigningKey(data.prisma, cipher);
     const root = await bootstrapRoot(data.prisma, config);
     if (root.created) {
       // Said once, at the only start that creates them; the secrets themselves never reach a log.
