@@ -1,8 +1,8 @@
-import type { Channel, ChannelModel, ConsumeMessage, Options } from 'amqplib';
+import type { Channel, ConsumeMessage, Options } from 'amqplib';
 import { describeError, type BusLogger } from '../bus-logger';
-import { InFlight } from '../in-flight';
 import type { Subscription } from '../ports';
 import { backoffDelayMs, type RetryPolicy } from '../validation';
+import { ChannelConsumer, REATTACH_DELAY_MS } from './channel-consumer';
 import { ATTEMPT_HEADER, attemptOf, LAST_ERROR_HEADER } from './message-format';
 import type { PublishRequest, RabbitConnection } from './rabbit-connection';
 import { deadQueueOf, declareDelayQueue, declareWorkQueue, delayQueueOf } from './topology';
@@ -27,125 +27,36 @@ export interface RabbitConsumerOptions {
   handle(message: ConsumeMessage, attempt: number): Promise<void>;
 }
 
-// A channel that died while its connection lived (the queue was deleted, a channel error) is
-// reopened after this pause instead of in a tight loop.
-const REATTACH_DELAY_MS = 1000;
-
 /**
- * One consumer on one queue, on its own channel (so its prefetch bounds only its own work). It
- * re-attaches after every reconnect, acknowledges after the handler resolves, and on failure
- * publishes a copy to the retry delay queue (or the dead-letter queue after the last attempt)
- * before acknowledging the original, so a crash in between duplicates the message rather than
- * losing it.
+ * One consumer on one queue, on its own channel (see ChannelConsumer for attaching and
+ * re-attaching). It acknowledges after the handler resolves, and on failure publishes a copy to
+ * the retry delay queue (or the dead-letter queue after the last attempt) before acknowledging
+ * the original, so a crash in between duplicates the message rather than losing it.
  */
 export class RabbitConsumer implements Subscription {
-  private readonly inFlight = new InFlight();
-  private channel: Channel | null = null;
-  private consumerTag: string | null = null;
-  private attachedTo: ChannelModel | null = null;
-  private attaching: Promise<void> | null = null;
-  private removeListener: (() => void) | null = null;
-  private reattachTimer: NodeJS.Timeout | null = null;
-  private closing: Promise<void> | null = null;
+  private readonly consumer: ChannelConsumer;
 
-  constructor(private readonly options: RabbitConsumerOptions) {}
+  constructor(private readonly options: RabbitConsumerOptions) {
+    this.consumer = new ChannelConsumer({
+      connection: options.connection,
+      logger: options.logger,
+      logFields: { queue: options.queue },
+      prefetch: options.policy.prefetch,
+      declare: async (channel) => {
+        await options.declare(channel);
+        return options.queue;
+      },
+      process: (channel, message) => this.process(channel, message),
+    });
+  }
 
   /** Declares and starts consuming; rejects if that cannot be done before the operation timeout. */
-  async start(): Promise<void> {
-    this.removeListener = await this.options.connection.addListener({
-      onConnect: (model) => this.attach(model),
-    });
+  start(): Promise<void> {
+    return this.consumer.start();
   }
 
   close(): Promise<void> {
-    this.closing ??= this.shutDown();
-    return this.closing;
-  }
-
-  private async shutDown(): Promise<void> {
-    this.removeListener?.();
-    if (this.reattachTimer) clearTimeout(this.reattachTimer);
-    await this.attaching?.catch(() => undefined);
-    const { channel, consumerTag } = this;
-    if (channel && consumerTag) await channel.cancel(consumerTag).catch(() => undefined);
-    await this.inFlight.idle();
-    if (channel) await channel.close().catch(() => undefined);
-  }
-
-  private attach(model: ChannelModel): Promise<void> {
-    if (this.closing) return Promise.resolve();
-    if (this.attachedTo === model && this.attaching) return this.attaching;
-    this.attachedTo = model;
-    const attaching = this.open(model).catch((error: unknown) => {
-      if (this.attaching === attaching) {
-        this.attaching = null;
-        this.attachedTo = null;
-      }
-      throw error;
-    });
-    this.attaching = attaching;
-    return attaching;
-  }
-
-  private async open(model: ChannelModel): Promise<void> {
-    const channel = await model.createChannel();
-    channel.on('error', (error: Error) => {
-      this.options.logger.warn('bus: consumer channel error', {
-        queue: this.options.queue,
-        error: describeError(error),
-      });
-    });
-    channel.on('close', () => this.onChannelClosed(channel, model));
-    try {
-      await this.options.declare(channel);
-      await channel.prefetch(this.options.policy.prefetch);
-      if (this.closing) throw new Error('closed while attaching');
-      this.channel = channel;
-      const { consumerTag } = await channel.consume(
-        this.options.queue,
-        (message) => this.onMessage(channel, message),
-        {
-          noAck: false,
-        },
-      );
-      this.consumerTag = consumerTag;
-    } catch (error) {
-      if (this.channel === channel) this.channel = null;
-      await channel.close().catch(() => undefined);
-      if (this.closing) return;
-      throw error;
-    }
-  }
-
-  private onChannelClosed(channel: Channel, model: ChannelModel): void {
-    if (channel !== this.channel) return;
-    this.channel = null;
-    this.consumerTag = null;
-    this.attachedTo = null;
-    this.attaching = null;
-    if (this.closing) return;
-    // If the whole connection went, RabbitConnection re-attaches us after reconnecting; if only
-    // this channel died, nobody else will, so try again on the same connection shortly.
-    this.reattachTimer = setTimeout(() => {
-      this.reattachTimer = null;
-      if (this.closing || this.options.connection.current !== model || this.attachedTo) return;
-      this.attach(model).catch((error: unknown) => {
-        this.options.logger.error('bus: could not re-attach consumer', {
-          queue: this.options.queue,
-          error: describeError(error),
-        });
-      });
-    }, REATTACH_DELAY_MS);
-  }
-
-  private onMessage(channel: Channel, message: ConsumeMessage | null): void {
-    if (message === null) {
-      // The broker cancelled us (the queue was deleted); reopen, which declares it again.
-      this.options.logger.warn('bus: broker cancelled consumer', { queue: this.options.queue });
-      void channel.close().catch(() => undefined);
-      return;
-    }
-    this.inFlight.track(() => this.process(channel, message));
+    return this.consumer.close();
   }
 
   private async process(channel: Channel, message: ConsumeMessage): Promise<void> {
