@@ -12,6 +12,7 @@ import {
 import { EveryReplicaListener } from './every-replica-listener';
 import type { InProcessBusOptions } from './in-process-bus-options';
 import { MemoryQueue } from './memory-queue';
+import { OpenSubscriptions } from '../open-subscriptions';
 
 interface Group {
   patterns: Set<string>;
@@ -31,7 +32,7 @@ export class InProcessEventBus implements EventBus {
   private readonly logger: BusLogger;
   private readonly groups = new Map<string, Group>();
   private readonly everyReplica = new Set<EveryReplicaListener>();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new OpenSubscriptions();
   private closed = false;
 
   constructor(options: InProcessBusOptions = {}) {
@@ -65,14 +66,7 @@ export class InProcessEventBus implements EventBus {
     const state = this.groupNamed(group);
     for (const pattern of patterns) state.patterns.add(pattern);
     const consumer = state.queue.addConsumer((message) => handler(message.body), policy);
-    const subscription: Subscription = {
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await consumer.close();
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.add(consumer);
   }
 
   async subscribeEveryReplica(
@@ -85,15 +79,7 @@ export class InProcessEventBus implements EventBus {
     assertValidPatterns(patterns);
     const listener = new EveryReplicaListener(name, [...patterns], handler, this.logger);
     this.everyReplica.add(listener);
-    const subscription: Subscription = {
-      close: async () => {
-        this.everyReplica.delete(listener);
-        this.subscriptions.delete(subscription);
-        await listener.close();
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.add(listener, () => this.everyReplica.delete(listener));
   }
 
   /** Events of `group` that exhausted their attempts, oldest first. */
@@ -108,7 +94,7 @@ export class InProcessEventBus implements EventBus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.subscriptions.closeAll();
     for (const group of this.groups.values()) group.queue.dispose();
   }
 

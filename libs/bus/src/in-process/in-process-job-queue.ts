@@ -5,6 +5,7 @@ import type { ConsumeOptions, EnqueueOptions, Job, JobHandler, JobQueue, Subscri
 import { assertValidDelay, assertValidName, resolveConsumeOptions, toJson } from '../validation';
 import { MemoryQueue } from './memory-queue';
 import type { InProcessBusOptions } from './in-process-bus-options';
+import { OpenSubscriptions } from '../open-subscriptions';
 
 /**
  * Job queue for standalone mode, with the RabbitMQ adapter's semantics (competing consumers,
@@ -15,7 +16,7 @@ import type { InProcessBusOptions } from './in-process-bus-options';
 export class InProcessJobQueue implements JobQueue {
   private readonly logger: BusLogger;
   private readonly queues = new Map<string, MemoryQueue<unknown>>();
-  private readonly subscriptions = new Set<Subscription>();
+  private readonly subscriptions = new OpenSubscriptions();
   private closed = false;
 
   constructor(options: InProcessBusOptions = {}) {
@@ -40,14 +41,7 @@ export class InProcessJobQueue implements JobQueue {
       (message) => handler({ id: message.id, queue, payload: message.body, attempt: message.attempt }),
       policy,
     );
-    const subscription: Subscription = {
-      close: async () => {
-        this.subscriptions.delete(subscription);
-        await consumer.close();
-      },
-    };
-    this.subscriptions.add(subscription);
-    return subscription;
+    return this.subscriptions.add(consumer);
   }
 
   async deadLetters(queue: string): Promise<Job[]> {
@@ -66,7 +60,7 @@ export class InProcessJobQueue implements JobQueue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((subscription) => subscription.close()));
+    await this.subscriptions.closeAll();
     for (const queue of this.queues.values()) queue.dispose();
   }
 

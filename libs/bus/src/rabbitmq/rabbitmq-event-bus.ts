@@ -16,6 +16,7 @@ import type { RabbitConnection } from './rabbit-connection';
 import { EveryReplicaConsumer } from './every-replica-consumer';
 import { RabbitConsumer, UnreadableMessageError } from './rabbit-consumer';
 import { declareEventsExchange, declareWorkQueue, Topology } from './topology';
+import { OpenSubscriptions } from '../open-subscriptions';
 
 /**
  * Domain events over a durable topic exchange. Each subscriber group owns a durable queue bound
@@ -27,7 +28,7 @@ export class RabbitMqEventBus implements EventBus {
   private readonly connection: RabbitConnection;
   private readonly topology: Topology;
   private readonly logger: BusLogger;
-  private readonly subscriptions = new Set<RabbitConsumer | EveryReplicaConsumer>();
+  private readonly subscriptions = new OpenSubscriptions();
   private closed = false;
 
   constructor(options: RabbitBusOptions) {
@@ -83,13 +84,7 @@ export class RabbitMqEventBus implements EventBus {
       handle: (message) => handler(decodeEvent(message)),
     });
     await consumer.start();
-    this.subscriptions.add(consumer);
-    return {
-      close: async () => {
-        this.subscriptions.delete(consumer);
-        await consumer.close();
-      },
-    };
+    return this.subscriptions.add(consumer);
   }
 
   async subscribeEveryReplica(
@@ -109,13 +104,7 @@ export class RabbitMqEventBus implements EventBus {
       handle: (message) => handler(decodeEvent(message)),
     });
     await consumer.start();
-    this.subscriptions.add(consumer);
-    return {
-      close: async () => {
-        this.subscriptions.delete(consumer);
-        await consumer.close();
-      },
-    };
+    return this.subscriptions.add(consumer);
   }
 
   /** Events of `group` that exhausted their attempts, oldest first. */
@@ -147,8 +136,7 @@ export class RabbitMqEventBus implements EventBus {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((consumer) => consumer.close()));
-    this.subscriptions.clear();
+    await this.subscriptions.closeAll();
   }
 
   private assertOpen(): void {

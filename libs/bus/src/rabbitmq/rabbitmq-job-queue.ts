@@ -10,6 +10,7 @@ import type { RabbitConnection } from './rabbit-connection';
 import { RabbitConsumer, UnreadableMessageError } from './rabbit-consumer';
 import type { RabbitBusOptions } from './rabbit-bus-options';
 import { declareDelayQueue, declareWorkQueue, delayQueueOf, Topology } from './topology';
+import { OpenSubscriptions } from '../open-subscriptions';
 
 /**
  * Jobs on durable queues with persistent messages, publisher confirms and manual acks. A
@@ -20,7 +21,7 @@ export class RabbitMqJobQueue implements JobQueue {
   private readonly connection: RabbitConnection;
   private readonly topology: Topology;
   private readonly logger: BusLogger;
-  private readonly subscriptions = new Set<RabbitConsumer>();
+  private readonly subscriptions = new OpenSubscriptions();
   private closed = false;
 
   constructor(options: RabbitBusOptions) {
@@ -74,13 +75,7 @@ export class RabbitMqJobQueue implements JobQueue {
       handle: (message, attempt) => handler(decodeJob(queue, message, attempt)),
     });
     await consumer.start();
-    this.subscriptions.add(consumer);
-    return {
-      close: async () => {
-        this.subscriptions.delete(consumer);
-        await consumer.close();
-      },
-    };
+    return this.subscriptions.add(consumer);
   }
 
   async deadLetters(queue: string): Promise<Job[]> {
@@ -106,8 +101,7 @@ export class RabbitMqJobQueue implements JobQueue {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    await Promise.all([...this.subscriptions].map((consumer) => consumer.close()));
-    this.subscriptions.clear();
+    await this.subscriptions.closeAll();
   }
 
   private assertOpen(): void {
