@@ -43,7 +43,11 @@ function openTo(viewer: Viewer, visibility: string): boolean | undefined {
   return undefined;
 }
 
-export async function canSeeProject(prisma: Db, viewer: Viewer, project: Project): Promise<boolean> {
+export async function canSeeProject(
+  prisma: Pick<Db, '$queryRawUnsafe'>,
+  viewer: Viewer,
+  project: Pick<Project, 'id' | 'namespaceId' | 'visibility'>,
+): Promise<boolean> {
   const open = openTo(viewer, project.visibility);
   if (open !== undefined || !viewer) return open ?? false;
   return (await accessLevelOnProject(prisma, viewer, project)) > NO_ACCESS;

@@ -8,7 +8,6 @@ import type {
 } from '../../generated/prisma/client';
 import { NO_ACCESS } from '../access-level';
 import { accessLevelOnNamespace, accessLevelOnProject, namespaceChain } from '../membership';
-import type { Principal } from '../principal';
 
 /**
  * What the decision modules share: a principal's standing on a project or group, independent of
@@ -109,9 +108,4 @@ export async function jobTokenReach(
     },
   });
   return link ? 'allowed' : 'none';
-}
-
-/** Whether the principal acts as a signed-in user (internal projects and groups open to it). */
-export function isSignedIn(principal: Principal): boolean {
-  return principal.kind === 'user' || principal.kind === 'job_token';
 }

@@ -1,13 +1,12 @@
 import { ACCESS_LEVEL } from '../access-level';
+import { canSeeProject } from '../visibility';
 import type { Principal } from '../principal';
 import {
   deployTokenCoversGroup,
   deployTokenCoversProject,
-  isSignedIn,
   jobTokenReach,
   openTo,
   userLevelOnGroup,
-  userLevelOnProject,
   type DecisionDb,
   type DecisionGroup,
   type DecisionProject,
@@ -43,8 +42,7 @@ export async function maySeeProject(
       ) {
         return false;
       }
-      if (openTo(project.visibility, isSignedIn(principal))) return true;
-      return (await userLevelOnProject(prisma, principal.user, project)) >= ACCESS_LEVEL.guest;
+      return canSeeProject(prisma, principal.user, project);
     }
   }
 }

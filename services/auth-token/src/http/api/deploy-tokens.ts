@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApiError } from '@stowage/http';
 import type { Prisma } from '../../generated/prisma/client';
 import { ACCESS_LEVEL } from '../../domain/access-level';
-import { groupRole, projectRole } from '../../domain/deploy-tokens/caller-role';
+import { groupRole, projectRole } from '../../domain/caller-role';
 import { deployTokenUsernameProblem } from '../../domain/deploy-tokens/deploy-token-fields';
 import { activeDeployTokenWhere } from '../../domain/deploy-tokens/deploy-token-state';
 import { issueDeployToken } from '../../domain/deploy-tokens/issue-deploy-token';

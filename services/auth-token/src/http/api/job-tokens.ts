@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { ApiError } from '@stowage/http';
 import type { JobToken, Project, User } from '../../generated/prisma/client';
 import { ACCESS_LEVEL, NO_ACCESS } from '../../domain/access-level';
-import { projectRole } from '../../domain/deploy-tokens/caller-role';
+import { projectRole } from '../../domain/caller-role';
 import { finishJobToken } from '../../domain/job-tokens/finish-job-token';
 import {
   issueJobToken,

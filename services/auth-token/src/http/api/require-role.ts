@@ -1,5 +1,5 @@
 import { ApiError } from '@stowage/http';
-import type { RoleCheck } from '../../domain/deploy-tokens/caller-role';
+import type { RoleCheck } from '../../domain/caller-role';
 
 /** 404 for what the caller may not see (as if it did not exist), 403 for a role too low. */
 export function requireRole<T>(check: RoleCheck<T>, what: 'Project' | 'Group'): T {

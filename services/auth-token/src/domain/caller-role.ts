@@ -1,8 +1,8 @@
-import type { Namespace, PrismaClient, Project, User } from '../../generated/prisma/client';
-import { NO_ACCESS } from '../access-level';
-import { findGroup, findProject, type Ref } from '../lookup';
-import { accessLevelOnNamespace, accessLevelOnProject } from '../membership';
-import { canSeeGroup, canSeeProject } from '../visibility';
+import type { Namespace, PrismaClient, Project, User } from '../generated/prisma/client';
+import { NO_ACCESS } from './access-level';
+import { findGroup, findProject, type Ref } from './lookup';
+import { accessLevelOnNamespace, accessLevelOnProject } from './membership';
+import { canSeeGroup, canSeeProject } from './visibility';
 
 type Db = Pick<PrismaClient, 'project' | 'namespace' | 'route' | '$queryRawUnsafe'>;
 
