@@ -6,7 +6,7 @@ import { bootstrapRoot } from './domain/bootstrap';
 import { FailedLoginThrottle } from './domain/failed-login-throttle';
 import { openKeyCipher } from './domain/key-encryption';
 import { startKeyRotation } from './domain/key-rotation-schedule';
-import { activeSigningKey, ensureSigningKey } from './domain/signing-keys';
+import { activeSigningKey, cachedActiveSigningKey, ensureSigningKey } from './domain/signing-keys';
 import { PrismaClient } from './generated/prisma/client';
 import type { ApiContext } from './http/api/api-context';
 import { identityRoutes } from './http/identity-routes';
@@ -80,7 +80,7 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
     issuer: config.jwtIssuer,
     registryTokenTtlSeconds: config.registryTokenTtlSeconds,
     internalApiSecret: config.internalApiSecret,
-    signingKey: () => activeSigningKey(data.prisma, cipher),
+    signingKey: cachedActiveSigningKey(data.prisma, cipher),
   };
   const rotation = startKeyRotation({
     prisma: data.prisma,

@@ -2,6 +2,7 @@ import { ConfigError } from '@stowage/config';
 import { KeyCipher } from '../src/domain/key-encryption';
 import {
   activeSigningKey,
+  cachedActiveSigningKey,
   ensureSigningKey,
   pruneRetiredKeys,
   publishedKeys,
@@ -75,5 +76,16 @@ describe('signing keys', () => {
     ).toBeUndefined();
     const rotated = await rotateIfDue(identity.prisma, cipher, 90, new Date(now.getTime() + 91 * 86_400_000));
     expect(rotated).toEqual(expect.any(String));
+  });
+
+  it('when the active key is read through the cache, then it is reused within the cache time and read again after', async () => {
+    const { kid } = await ensureSigningKey(identity.prisma, cipher);
+    const cached = cachedActiveSigningKey(identity.prisma, cipher, 60_000);
+    const uncached = cachedActiveSigningKey(identity.prisma, cipher, 0);
+    expect((await cached()).kid).toBe(kid);
+    expect((await uncached()).kid).toBe(kid);
+    await identity.prisma.signingKey.deleteMany();
+    expect((await cached()).kid).toBe(kid);
+    await expect(uncached()).rejects.toThrow('no active signing key');
   });
 });

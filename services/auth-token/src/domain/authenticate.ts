@@ -24,7 +24,7 @@ async function personalAccessToken(prisma: Tx, token: string, now: Date): Promis
     include: { user: true },
   });
   if (!found || found.revokedAt || dateHasPassed(found.expiresAt, now) || !isActive(found.user)) return null;
-  await touch(() =>
+  await touch(found.lastUsedAt, now, () =>
     prisma.personalAccessToken.updateMany({ where: staleUse(found.id, now), data: { lastUsedAt: now } }),
   );
   const { user, ...pat } = found;
@@ -46,7 +46,7 @@ async function deployToken(
   if (!found || found.revokedAt || (found.expiresAt && found.expiresAt <= now)) return null;
   // Deploy tokens are bound to their username, as on GitLab.
   if (username !== undefined && username !== found.username) return null;
-  await touch(() =>
+  await touch(found.lastUsedAt, now, () =>
     prisma.deployToken.updateMany({ where: staleUse(found.id, now), data: { lastUsedAt: now } }),
   );
   return { kind: 'deploy_token', deployToken: found, credential: `deploy_token:${found.id}` };
@@ -58,7 +58,7 @@ async function jobToken(prisma: Tx, token: string, now: Date): Promise<Principal
     include: { user: true },
   });
   if (!found || found.finishedAt || found.expiresAt <= now || !isActive(found.user)) return null;
-  await touch(() =>
+  await touch(found.lastUsedAt, now, () =>
     prisma.jobToken.updateMany({ where: staleUse(found.id, now), data: { lastUsedAt: now } }),
   );
   const { user, ...job } = found;
@@ -78,8 +78,16 @@ const staleUse = (id: number, now: Date) => ({
   OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: new Date(now.getTime() - LAST_USED_RESOLUTION_MS) } }],
 });
 
-// Recording use is bookkeeping: a failure to record must not fail the login.
-async function touch(write: () => Promise<unknown>): Promise<void> {
+const isStale = (lastUsedAt: Date | null, now: Date) =>
+  lastUsedAt === null || lastUsedAt.getTime() < now.getTime() - LAST_USED_RESOLUTION_MS;
+
+/**
+ * Records a use when the stored one is stale: a token used many times a second (every docker
+ * pull asks /jwt/auth) costs no write at all. The write re-checks staleness, so concurrent uses
+ * still record once. Bookkeeping only: a failure to record must not fail the login.
+ */
+async function touch(lastUsedAt: Date | null, now: Date, write: () => Promise<unknown>): Promise<void> {
+  if (!isStale(lastUsedAt, now)) return;
   await write().catch(() => undefined);
 }
 

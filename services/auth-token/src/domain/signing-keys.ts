@@ -122,3 +122,31 @@ export async function publishedKeys(prisma: PrismaClient): Promise<PublicJwk[]> 
   const keys = await prisma.signingKey.findMany({ orderBy: { activatesAt: 'asc' } });
   return keys.map((key) => key.publicJwk as unknown as PublicJwk);
 }
+
+/** How long the decrypted signing key is reused before the database is asked again. */
+export const SIGNING_KEY_CACHE_MS = 10_000;
+
+/**
+ * `activeSigningKey` remembered for SIGNING_KEY_CACHE_MS, since every `/jwt/auth` signs with it.
+ * The lag is safe across a rotation: the retiring key stays published for the tokens' lifetime
+ * plus a minute after its retirement, far longer than the cache keeps signing with it.
+ */
+export function cachedActiveSigningKey(
+  prisma: PrismaClient,
+  cipher: KeyCipher,
+  cacheMs = SIGNING_KEY_CACHE_MS,
+): () => Promise<{ kid: string; privateKeyPem: string }> {
+  let cached: { key: Promise<{ kid: string; privateKeyPem: string }>; until: number } | undefined;
+  return () => {
+    const now = Date.now();
+    if (!cached || cached.until <= now) {
+      const key = activeSigningKey(prisma, cipher);
+      // A failed read is not remembered: the next call asks again.
+      key.catch(() => {
+        if (cached?.key === key) cached = undefined;
+      });
+      cached = { key, until: now + cacheMs };
+    }
+    return cached.key;
+  };
+}
