@@ -19,13 +19,14 @@ export type SignInResult =
 export async function signIn(
   context: Pick<ApiContext, 'prisma' | 'throttle'>,
   log: Logger,
-  credentials: Credentials,
+  /** null: credentials of a kind this endpoint does not take, which fail like wrong ones. */
+  credentials: Credentials | null,
   source: string | undefined,
   via: string,
 ): Promise<SignInResult> {
   const who = {
-    kind: credentials.kind,
-    ...(credentials.kind === 'basic' ? { username: credentials.username } : {}),
+    kind: credentials?.kind ?? 'unsupported',
+    ...(credentials?.kind === 'basic' ? { username: credentials.username } : {}),
     source,
     via,
   };
@@ -36,7 +37,7 @@ export async function signIn(
       return { outcome: 'throttled', retryAfterSeconds };
     }
   }
-  const principal = await authenticate(context.prisma, credentials);
+  const principal = credentials ? await authenticate(context.prisma, credentials) : null;
   if (principal) return { outcome: 'signed_in', principal };
   if (source !== undefined) await context.throttle.recordFailure(source);
   audit(log, 'login.failed', who);

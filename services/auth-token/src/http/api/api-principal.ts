@@ -44,10 +44,8 @@ export function apiAuthentication(context: ApiContext): RequestHandler {
     }
     const source = req.ip ?? 'unknown';
     // Job and deploy tokens never reach this API: tried here, they fail like a wrong token.
-    const result =
-      credentials === 'unsupported'
-        ? await signIn(context, req.log, { kind: 'private_token', token: '' }, source, 'api')
-        : await signIn(context, req.log, credentials, source, 'api');
+    const usable = credentials === 'unsupported' ? null : credentials;
+    const result = await signIn(context, req.log, usable, source, 'api');
     if (result.outcome === 'throttled') {
       res.setHeader('Retry-After', String(result.retryAfterSeconds));
       throw new ApiError(429, { message: 'Retry later' });
