@@ -16,7 +16,7 @@ import {
   PACKAGE_REGISTRY_MIGRATIONS_DIR,
   PACKAGE_REGISTRY_SCHEMA,
 } from '../services/package-registry/src/schema';
-import { PrismaClient as RegistryClient } from '../services/registry/src/generated/prisma/client';
+import { PrismaClient as RegistryClient } from '../libs/registry-data/src/generated/prisma/client';
 import { REGISTRY_MIGRATIONS_DIR, REGISTRY_SCHEMA } from '../services/registry/src/schema';
 
 /**

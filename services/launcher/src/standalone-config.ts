@@ -8,9 +8,10 @@ import {
   type TokenIssuerConfig,
 } from '@stowage/config';
 import { identityOptions, type IdentityConfig } from '@stowage/auth-token';
+import { containerRegistryOptions, type ContainerRegistryConfig } from '@stowage/registry';
 
 export interface StandaloneConfig
-  extends LoggingConfig, InfrastructureConfig, TokenIssuerConfig, IdentityConfig {
+  extends LoggingConfig, InfrastructureConfig, TokenIssuerConfig, IdentityConfig, ContainerRegistryConfig {
   host: string;
   port: number;
   externalUrl: string;
@@ -40,6 +41,7 @@ export const standaloneSchema = {
   ...infrastructureOptions,
   ...tokenIssuerOption,
   ...identityOptions,
+  ...containerRegistryOptions,
 };
 
 export function loadStandaloneConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {

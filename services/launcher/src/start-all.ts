@@ -44,7 +44,16 @@ export async function startAll(
   };
   const services: RunningService[] = [authToken];
   try {
-    services.push(await startRegistry({ config: verifierConfig, ...options('registry') }));
+    services.push(
+      await startRegistry({
+        config: {
+          ...verifierConfig,
+          blobRedirectSeconds: config.blobRedirectSeconds,
+          uploadPartBytes: config.uploadPartBytes,
+        },
+        ...options('registry'),
+      }),
+    );
     services.push(await startDependencyProxy({ config: verifierConfig, ...options('dependency-proxy') }));
     services.push(await startPackageRegistry({ config: internal, ...options('package-registry') }));
     services.push(

@@ -10,14 +10,36 @@ import {
   type RegistryTokenConfig,
 } from '@stowage/config';
 
+/** Settings of the container registry itself (standalone mode reads them too). */
+export interface ContainerRegistryConfig {
+  blobRedirectSeconds: number;
+  uploadPartBytes: number;
+}
+
+export const containerRegistryOptions = {
+  blobRedirectSeconds: {
+    doc: 'Redirect blob downloads to presigned S3 URLs valid this many seconds; 0 streams them through the registry.',
+    format: 'nat',
+    default: 0,
+    env: 'REGISTRY_BLOB_REDIRECT_SECONDS',
+  },
+  uploadPartBytes: {
+    doc: 'Bytes per stored part of a blob upload (at least 5 MiB on S3); each upload holds up to twice this in memory.',
+    format: 'nat',
+    default: 16 * 1024 * 1024,
+    env: 'REGISTRY_UPLOAD_PART_BYTES',
+  },
+};
+
 export interface RegistryConfig
-  extends ListenConfig, LoggingConfig, InfrastructureConfig, RegistryTokenConfig {}
+  extends ListenConfig, LoggingConfig, InfrastructureConfig, RegistryTokenConfig, ContainerRegistryConfig {}
 
 export const registrySchema = {
   ...listenOptions(5002),
   ...loggingOptions,
   ...infrastructureOptions,
   ...registryTokenOptions,
+  ...containerRegistryOptions,
 };
 
 export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {

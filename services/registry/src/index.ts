@@ -1,5 +1,5 @@
 export { startRegistry } from './service';
 export type { RegistryStartOptions } from './service';
-export { registrySchema, loadRegistryConfig } from './config';
-export type { RegistryConfig } from './config';
+export { registrySchema, loadRegistryConfig, containerRegistryOptions } from './config';
+export type { RegistryConfig, ContainerRegistryConfig } from './config';
 export { REGISTRY_MIGRATIONS_DIR, REGISTRY_SCHEMA } from './schema';

@@ -1,21 +1,26 @@
 import { createMetrics, ociErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
+import { PrismaClient, REGISTRY_MIGRATIONS_DIR, REGISTRY_SCHEMA } from '@stowage/registry-data';
 import {
   type Infrastructure,
   infrastructureChecks,
   openRegistryTokenVerifier,
   openServiceData,
 } from '@stowage/runtime';
-import type { RegistryConfig } from './config';
-import { PrismaClient } from './generated/prisma/client';
+import type { ContainerRegistryConfig, RegistryConfig } from './config';
 import { REGISTRY_TOKEN_AUDIENCE, registryBaseRouter } from './http/base';
-import { REGISTRY_MIGRATIONS_DIR, REGISTRY_SCHEMA } from './schema';
+import { v2Api } from './http/v2-api';
+import { BlobUploads } from './uploads/blob-uploads';
+import { UploadHashCache } from './uploads/hash-cache';
+
+const DEFAULTS: ContainerRegistryConfig = { blobRedirectSeconds: 0, uploadPartBytes: 16 * 1024 * 1024 };
 
 export interface RegistryStartOptions {
   config: Pick<
     RegistryConfig,
     'host' | 'port' | 'migrateOnStart' | 'externalUrl' | 'authTokenUrl' | 'jwtIssuer'
-  >;
+  > &
+    Partial<ContainerRegistryConfig>;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus' | 'blobs'>;
   collectProcessMetrics?: boolean;
@@ -23,7 +28,8 @@ export interface RegistryStartOptions {
 
 /** Starts the container registry on the given adapters. */
 export async function startRegistry(options: RegistryStartOptions): Promise<RunningService> {
-  const { config, logger, infra } = options;
+  const { logger, infra } = options;
+  const config = { ...DEFAULTS, ...options.config };
   const data = await openServiceData({
     infra,
     PrismaClient,
@@ -45,6 +51,19 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     metrics,
     logger,
   });
+  const externalUrl = config.externalUrl.replace(/\/$/, '');
+  const context = {
+    prisma: data.prisma,
+    blobs: infra.blobs,
+    uploads: new BlobUploads({
+      prisma: data.prisma,
+      blobs: infra.blobs,
+      hashes: new UploadHashCache(),
+      partSize: config.uploadPartBytes,
+    }),
+    realm: `${externalUrl}/jwt/auth`,
+    blobRedirectSeconds: config.blobRedirectSeconds,
+  };
   return runService({
     name: 'registry',
     listen: config,
@@ -53,7 +72,11 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     errorFormat: ociErrorFormat,
     checks: infrastructureChecks(infra),
     routes: (app) =>
-      app.use('/v2', registryBaseRouter({ verify: tokens.verify, externalUrl: config.externalUrl })),
+      app.use(
+        '/v2',
+        registryBaseRouter({ verify: tokens.verify, externalUrl: config.externalUrl }),
+        v2Api(context),
+      ),
     async onStop() {
       await tokens.close();
       await data.close();

@@ -1,0 +1,56 @@
+import type { PrismaClient, RegistryDb, Repository } from './client';
+import { recordContainerEvent } from './events';
+import { queueManifestReview } from './gc-reviews';
+
+/** Tag names after `last`, in order, at most `limit` (omitted: all). */
+export async function listTagNames(
+  db: RegistryDb,
+  repositoryId: bigint,
+  options: { last?: string; limit?: number } = {},
+): Promise<string[]> {
+  const rows = await db.tag.findMany({
+    where: { repositoryId, ...(options.last !== undefined ? { name: { gt: options.last } } : {}) },
+    orderBy: { name: 'asc' },
+    take: options.limit,
+    select: { name: true },
+  });
+  return rows.map((row) => row.name);
+}
+
+/**
+ * Deletes one tag, leaving its manifest (which is queued for GC review), with its
+ * `container.tag.deleted` event. False when the repository has no such tag.
+ */
+export async function deleteTag(
+  prisma: PrismaClient,
+  repository: Repository,
+  name: string,
+): Promise<boolean> {
+  return prisma.$transaction(async (tx) => {
+    const tag = await tx.tag.findUnique({
+      where: { repositoryId_name: { repositoryId: repository.id, name } },
+      include: { manifest: { select: { digest: true } } },
+    });
+    if (!tag) return false;
+    await tx.tag.delete({ where: { id: tag.id } });
+    await queueManifestReview(tx, repository.id, tag.manifestId, 'tag_delete');
+    await recordContainerEvent(tx, 'container.tag.deleted', {
+      repository: repository.path,
+      project_id: repository.projectId,
+      tag: name,
+      digest: tag.manifest.digest,
+    });
+    return true;
+  });
+}
+
+/** Which of the projects have at least one tag in a repository not being deleted. */
+export async function projectsWithTags(db: RegistryDb, projectIds: number[]): Promise<number[]> {
+  if (projectIds.length === 0) return [];
+  const rows = await db.repository.findMany({
+    where: { projectId: { in: projectIds }, tags: { some: {} } },
+    select: { projectId: true },
+    distinct: ['projectId'],
+  });
+  return rows.map((row) => row.projectId);
+}

@@ -1,0 +1,80 @@
+import type { Request, Response } from 'express';
+import { OciError } from '@stowage/http';
+import { listReferrers, listRepositoryPaths, listTagNames, MEDIA_TYPES } from '@stowage/registry-data';
+import type { RegistryContext } from './registry-context';
+import { existingRepository, requireDigest } from './repository-lookup';
+
+/** `_catalog` pages: distribution's default size, and a ceiling on what one request may ask. */
+const CATALOG_DEFAULT_PAGE = 100;
+const MAX_PAGE = 10_000;
+
+interface Page {
+  n?: number;
+  last?: string;
+}
+
+function pageOf(req: Request): Page {
+  const { n, last } = req.query;
+  const page: Page = {};
+  if (n !== undefined) {
+    if (typeof n !== 'string' || !/^\d{1,9}$/.test(n)) throw new OciError('PAGINATION_NUMBER_INVALID', { n });
+    page.n = Math.min(Number(n), MAX_PAGE);
+  }
+  if (typeof last === 'string' && last !== '') page.last = last;
+  return page;
+}
+
+/** Answers one page; a full page links to the next, as the spec's `Link` header does. */
+function sendPage(res: Response, path: string, items: string[], n: number | undefined, body: object): void {
+  if (n !== undefined && n > 0 && items.length === n) {
+    const query = new URLSearchParams({ last: items[items.length - 1]!, n: String(n) });
+    res.setHeader('Link', `<${path}?${query.toString()}>; rel="next"`);
+  }
+  res.json(body);
+}
+
+/** `GET /v2/<name>/tags/list` */
+export async function listTags(ctx: RegistryContext, name: string, req: Request, res: Response) {
+  const page = pageOf(req);
+  const repository = await existingRepository(ctx.prisma, name, 'NAME_UNKNOWN');
+  const tags =
+    page.n === 0 ? [] : await listTagNames(ctx.prisma, repository.id, { last: page.last, limit: page.n });
+  sendPage(res, `/v2/${name}/tags/list`, tags, page.n, { name, tags });
+}
+
+/** `GET /v2/_catalog` */
+export async function listCatalog(ctx: RegistryContext, req: Request, res: Response) {
+  const page = pageOf(req);
+  const n = page.n ?? CATALOG_DEFAULT_PAGE;
+  const repositories = n === 0 ? [] : await listRepositoryPaths(ctx.prisma, { last: page.last, limit: n });
+  sendPage(res, '/v2/_catalog', repositories, n, { repositories });
+}
+
+/** `GET /v2/<name>/referrers/<digest>[?artifactType=]`: an index of the manifests whose subject is it. */
+export async function getReferrers(
+  ctx: RegistryContext,
+  name: string,
+  digest: string,
+  req: Request,
+  res: Response,
+) {
+  requireDigest(digest);
+  const artifactType = typeof req.query.artifactType === 'string' ? req.query.artifactType : undefined;
+  const repository = await existingRepository(ctx.prisma, name, 'NAME_UNKNOWN').catch(() => null);
+  const referrers = repository ? await listReferrers(ctx.prisma, repository.id, digest, artifactType) : [];
+  if (artifactType) res.setHeader('OCI-Filters-Applied', 'artifactType');
+  res.setHeader('Content-Type', MEDIA_TYPES.ociIndex);
+  res.send(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: MEDIA_TYPES.ociIndex,
+      manifests: referrers.map((referrer) => ({
+        mediaType: referrer.mediaType,
+        digest: referrer.digest,
+        size: referrer.size,
+        ...(referrer.artifactType ? { artifactType: referrer.artifactType } : {}),
+        ...(referrer.annotations ? { annotations: referrer.annotations } : {}),
+      })),
+    }),
+  );
+}

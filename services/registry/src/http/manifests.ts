@@ -1,0 +1,120 @@
+import express, { type Request, type Response } from 'express';
+import { OciError } from '@stowage/http';
+import {
+  deleteManifest,
+  deleteTag,
+  digestOf,
+  ensureRepository,
+  findManifest,
+  isValidTag,
+  MANIFEST_MEDIA_TYPES,
+  parseDigest,
+  saveManifest,
+  type Manifest,
+} from '@stowage/registry-data';
+import { parseManifest } from '../manifests/parse-manifest';
+import { projectIdFor } from './registry-access';
+import type { RegistryContext } from './registry-context';
+import { existingRepository } from './repository-lookup';
+
+/** distribution's default limit on a manifest's size. */
+export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+
+const readManifestBody = express.raw({ type: () => true, limit: MAX_MANIFEST_BYTES });
+
+function readBody(req: Request, res: Response): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    readManifestBody(req, res, (error?: unknown) =>
+      error ? reject(error) : resolve(Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0)),
+    ),
+  );
+}
+
+/** A tag or a digest, as the last path segment names a manifest. */
+function parseReference(reference: string): { digest: string } | { tag: string } {
+  if (reference.includes(':')) {
+    if (!parseDigest(reference)) throw new OciError('DIGEST_INVALID', { digest: reference });
+    return { digest: reference };
+  }
+  if (!isValidTag(reference)) throw new OciError('TAG_INVALID', { tag: reference });
+  return { tag: reference };
+}
+
+/**
+ * Whether the client can read the stored media type. A client that names manifest types but not
+ * this one (an old client and an OCI index, say) gets MANIFEST_UNKNOWN, as from distribution.
+ */
+function acceptable(req: Request, mediaType: string): boolean {
+  const accept = req.get('accept');
+  if (!accept) return true;
+  const types = accept.split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
+  if (types.includes(mediaType) || types.includes('*/*')) return true;
+  return !types.some((type) => MANIFEST_MEDIA_TYPES.includes(type));
+}
+
+function describeManifest(res: Response, manifest: Manifest): void {
+  res.setHeader('Content-Type', manifest.mediaType);
+  res.setHeader('Docker-Content-Digest', manifest.digest);
+  res.setHeader('ETag', `"${manifest.digest}"`);
+  res.setHeader('Content-Length', String(manifest.payload.length));
+}
+
+/** `GET|HEAD /v2/<name>/manifests/<reference>` */
+export async function getManifest(
+  ctx: RegistryContext,
+  name: string,
+  reference: string,
+  req: Request,
+  res: Response,
+) {
+  const ref = parseReference(reference);
+  const repository = await existingRepository(ctx.prisma, name, 'MANIFEST_UNKNOWN');
+  const manifest = await findManifest(ctx.prisma, repository.id, ref);
+  if (!manifest) throw new OciError('MANIFEST_UNKNOWN', ref);
+  if (!acceptable(req, manifest.mediaType)) {
+    throw new OciError('MANIFEST_UNKNOWN', { reason: `${manifest.mediaType} is not in the Accept header` });
+  }
+  describeManifest(res, manifest);
+  res.status(200);
+  if (req.method === 'HEAD') res.end();
+  else res.end(Buffer.from(manifest.payload));
+}
+
+/** `PUT /v2/<name>/manifests/<reference>` */
+export async function putManifest(
+  ctx: RegistryContext,
+  name: string,
+  reference: string,
+  req: Request,
+  res: Response,
+) {
+  const ref = parseReference(reference);
+  const payload = await readBody(req, res);
+  const manifest = parseManifest(payload, req.get('content-type'));
+  if ('digest' in ref) {
+    const algorithm = parseDigest(ref.digest)!.algorithm;
+    if (digestOf(payload, algorithm) !== ref.digest)
+      throw new OciError('DIGEST_INVALID', { digest: ref.digest });
+    manifest.digest = ref.digest;
+  }
+  const repository = await ensureRepository(ctx.prisma, name, projectIdFor(res, name));
+  const stored = await saveManifest(ctx.prisma, repository, manifest, 'tag' in ref ? ref.tag : null);
+  res.setHeader('Location', `/v2/${name}/manifests/${stored.digest}`);
+  res.setHeader('Docker-Content-Digest', stored.digest);
+  if (manifest.subjectDigest) res.setHeader('OCI-Subject', manifest.subjectDigest);
+  res.setHeader('Content-Length', '0');
+  res.status(201).end();
+}
+
+/** `DELETE /v2/<name>/manifests/<reference>`: by digest the manifest and its tags, by tag that tag only. */
+export async function removeManifest(ctx: RegistryContext, name: string, reference: string, res: Response) {
+  const ref = parseReference(reference);
+  const repository = await existingRepository(ctx.prisma, name, 'MANIFEST_UNKNOWN');
+  const deleted =
+    'digest' in ref
+      ? await deleteManifest(ctx.prisma, repository, ref.digest)
+      : await deleteTag(ctx.prisma, repository, ref.tag);
+  if (!deleted) throw new OciError('MANIFEST_UNKNOWN', ref);
+  res.setHeader('Content-Length', '0');
+  res.status(202).end();
+}

@@ -1,0 +1,53 @@
+import type { Response } from 'express';
+import { hasAccess, type VerifiedToken } from '@stowage/auth';
+import { OciError } from '@stowage/http';
+import { REGISTRY_TOKEN_AUDIENCE } from './base';
+
+export type RepositoryAction = 'pull' | 'push' | 'delete';
+
+/** The scope a client must ask for to take `action`, as distribution names it in its challenge. */
+function scopeFor(name: string, action: RepositoryAction): string {
+  return `repository:${name}:${action === 'push' ? 'pull,push' : action}`;
+}
+
+export function registryToken(res: Response): VerifiedToken {
+  return res.locals.registryToken as VerifiedToken;
+}
+
+/**
+ * Refuses a request whose token does not grant `action` on the repository: 401 with an
+ * `insufficient_scope` challenge naming the scope, so the client can fetch a token that has it
+ * (distribution's token authentication answers the same way).
+ */
+export function requireRepositoryAccess(
+  res: Response,
+  realm: string,
+  name: string,
+  action: RepositoryAction,
+): void {
+  if (hasAccess(registryToken(res), 'repository', name, action)) return;
+  res.setHeader(
+    'WWW-Authenticate',
+    `Bearer realm="${realm}",service="${REGISTRY_TOKEN_AUDIENCE}",scope="${scopeFor(name, action)}",error="insufficient_scope"`,
+  );
+  throw new OciError('UNAUTHORIZED', [{ Type: 'repository', Name: name, Action: action }]);
+}
+
+/** The project auth-token attributed the repository to when it granted this token. */
+export function projectIdFor(res: Response, name: string): number {
+  const entry = registryToken(res).access.find((e) => e.type === 'repository' && e.name === name);
+  const projectId = entry?.meta?.project_id;
+  // auth-token grants nothing on a path outside a project, so a granted entry always has one.
+  if (typeof projectId !== 'number') throw new OciError('NAME_UNKNOWN', { name });
+  return projectId;
+}
+
+/** Whether the token lists the whole registry (`registry:catalog:*`). */
+export function requireCatalogAccess(res: Response, realm: string): void {
+  if (hasAccess(registryToken(res), 'registry', 'catalog', '*')) return;
+  res.setHeader(
+    'WWW-Authenticate',
+    `Bearer realm="${realm}",service="${REGISTRY_TOKEN_AUDIENCE}",scope="registry:catalog:*",error="insufficient_scope"`,
+  );
+  throw new OciError('UNAUTHORIZED', [{ Type: 'registry', Name: 'catalog', Action: '*' }]);
+}

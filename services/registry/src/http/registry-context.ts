@@ -1,0 +1,14 @@
+import type { BlobStore } from '@stowage/blob-store';
+import type { PrismaClient } from '@stowage/registry-data';
+import type { BlobUploads } from '../uploads/blob-uploads';
+
+/** What the `/v2/` handlers work with. */
+export interface RegistryContext {
+  prisma: PrismaClient;
+  blobs: BlobStore;
+  uploads: BlobUploads;
+  /** Where clients get tokens: `<external url>/jwt/auth`. */
+  realm: string;
+  /** Seconds a presigned blob URL lives; 0 serves blobs through the registry (the default). */
+  blobRedirectSeconds: number;
+}

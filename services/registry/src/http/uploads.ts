@@ -1,0 +1,166 @@
+import type { Request, Response } from 'express';
+import { hasAccess } from '@stowage/auth';
+import { OciError } from '@stowage/http';
+import {
+  createUpload,
+  ensureRepository,
+  findLinkedBlob,
+  findRepository,
+  findUpload,
+  isValidRepositoryName,
+  linkBlob,
+  type ParsedDigest,
+  type Repository,
+  type UploadRecord,
+} from '@stowage/registry-data';
+import { projectIdFor, registryToken } from './registry-access';
+import type { RegistryContext } from './registry-context';
+import { requireDigest } from './repository-lookup';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+function uploadLocation(name: string, uploadId: string): string {
+  return `/v2/${name}/blobs/uploads/${uploadId}`;
+}
+
+/** Headers of an upload in progress: where to continue and how much is stored. */
+function describeUpload(res: Response, name: string, upload: UploadRecord, status: 202 | 204): void {
+  res.setHeader('Location', uploadLocation(name, upload.id));
+  res.setHeader('Docker-Upload-UUID', upload.id);
+  // distribution reports 0-0 for an empty upload too; clients read it as "nothing yet".
+  res.setHeader('Range', `0-${Math.max(upload.size - 1, 0)}`);
+  res.setHeader('Content-Length', '0');
+  res.status(status).end();
+}
+
+function blobCreated(res: Response, name: string, digest: string): void {
+  res.setHeader('Location', `/v2/${name}/blobs/${digest}`);
+  res.setHeader('Docker-Content-Digest', digest);
+  res.setHeader('Content-Length', '0');
+  res.status(201).end();
+}
+
+async function repositoryForPush(ctx: RegistryContext, name: string, res: Response): Promise<Repository> {
+  return ensureRepository(ctx.prisma, name, projectIdFor(res, name));
+}
+
+/**
+ * Cross-repository mount: links a blob of `from` into this repository without a transfer, when
+ * the token may pull from `from` and the blob is there. Null when it cannot (the caller then
+ * starts an ordinary upload, as the spec requires).
+ */
+async function tryMount(
+  ctx: RegistryContext,
+  res: Response,
+  repository: Repository,
+  digest: string,
+  from: string,
+): Promise<boolean> {
+  if (!isValidRepositoryName(from) || !hasAccess(registryToken(res), 'repository', from, 'pull'))
+    return false;
+  const source = await findRepository(ctx.prisma, from);
+  const blob = source && (await findLinkedBlob(ctx.prisma, source.id, digest));
+  if (!blob) return false;
+  await linkBlob(ctx.prisma, repository.id, digest, blob.size);
+  return true;
+}
+
+/** `POST /v2/<name>/blobs/uploads/`: starts an upload, uploads a whole blob (`?digest=`), or mounts one. */
+export async function startUpload(ctx: RegistryContext, name: string, req: Request, res: Response) {
+  const { digest, mount, from } = req.query;
+  const expected = typeof digest === 'string' ? requireDigest(digest) : null;
+  const mountDigest = typeof mount === 'string' ? requireDigest(mount) : null;
+  const repository = await repositoryForPush(ctx, name, res);
+  if (mountDigest && typeof from === 'string') {
+    const text = `${mountDigest.algorithm}:${mountDigest.hex}`;
+    if (await tryMount(ctx, res, repository, text, from)) return blobCreated(res, name, text);
+  }
+  const upload = await createUpload(ctx.prisma, repository.id);
+  if (!expected) return describeUpload(res, name, upload, 202);
+  await finishUpload(ctx, name, upload, req, expected, res);
+}
+
+async function finishUpload(
+  ctx: RegistryContext,
+  name: string,
+  upload: UploadRecord,
+  body: AsyncIterable<Buffer>,
+  expected: ParsedDigest,
+  res: Response,
+): Promise<void> {
+  await ctx.uploads.finish(upload, body, expected);
+  blobCreated(res, name, `${expected.algorithm}:${expected.hex}`);
+}
+
+/** The upload named in the path, if it exists and belongs to this repository. */
+async function existingUpload(ctx: RegistryContext, name: string, uploadId: string): Promise<UploadRecord> {
+  const repository = UUID.test(uploadId) ? await findRepository(ctx.prisma, name) : null;
+  const upload = repository && (await findUpload(ctx.prisma, repository.id, uploadId));
+  if (!upload) throw new OciError('BLOB_UPLOAD_UNKNOWN', { upload: uploadId });
+  return upload;
+}
+
+/** `Content-Range: <start>-<end>` of a chunk must continue the upload exactly where it stands. */
+function checkChunkRange(req: Request, upload: UploadRecord): void {
+  const header = req.get('content-range');
+  if (header === undefined) return; // the streamed form: the chunk simply follows
+  const match = /^(?:bytes[ =])?(\d+)-(\d+)$/.exec(header.trim());
+  const start = match ? Number(match[1]) : NaN;
+  const end = match ? Number(match[2]) : NaN;
+  const length = req.get('content-length');
+  if (
+    !match ||
+    start !== upload.size ||
+    end < start ||
+    (length !== undefined && Number(length) !== end - start + 1)
+  ) {
+    rangeInvalid(upload);
+  }
+}
+
+function rangeInvalid(upload: UploadRecord): never {
+  throw new OciError('RANGE_INVALID', { size: upload.size });
+}
+
+/** `PATCH /v2/<name>/blobs/uploads/<uuid>`: appends a chunk. */
+export async function appendChunk(
+  ctx: RegistryContext,
+  name: string,
+  uploadId: string,
+  req: Request,
+  res: Response,
+) {
+  const upload = await existingUpload(ctx, name, uploadId);
+  checkChunkRange(req, upload);
+  const { upload: updated } = await ctx.uploads.append(upload, req);
+  describeUpload(res, name, updated, 202);
+}
+
+/** `GET /v2/<name>/blobs/uploads/<uuid>`: how much of the upload is stored. */
+export async function uploadStatus(ctx: RegistryContext, name: string, uploadId: string, res: Response) {
+  describeUpload(res, name, await existingUpload(ctx, name, uploadId), 204);
+}
+
+/** `PUT /v2/<name>/blobs/uploads/<uuid>?digest=`: the last chunk (optional) and the digest. */
+export async function completeUpload(
+  ctx: RegistryContext,
+  name: string,
+  uploadId: string,
+  req: Request,
+  res: Response,
+) {
+  const upload = await existingUpload(ctx, name, uploadId);
+  const digest = req.query.digest;
+  if (typeof digest !== 'string')
+    throw new OciError('DIGEST_INVALID', { reason: 'digest parameter missing' });
+  const expected = requireDigest(digest);
+  checkChunkRange(req, upload);
+  await finishUpload(ctx, name, upload, req, expected, res);
+}
+
+/** `DELETE /v2/<name>/blobs/uploads/<uuid>`: cancels the upload and discards what it stored. */
+export async function cancelUpload(ctx: RegistryContext, name: string, uploadId: string, res: Response) {
+  await ctx.uploads.cancel(await existingUpload(ctx, name, uploadId));
+  res.setHeader('Content-Length', '0');
+  res.status(204).end();
+}

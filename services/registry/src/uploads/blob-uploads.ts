@@ -1,0 +1,190 @@
+import { createHash, type Hash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { BlobStore } from '@stowage/blob-store';
+import {
+  blobKey,
+  deleteUploadRecord,
+  digestOf,
+  findStoredBlob,
+  linkBlob,
+  saveUploadProgress,
+  uploadDataKey,
+  uploadTailKey,
+  type ParsedDigest,
+  type PrismaClient,
+  type UploadRecord,
+} from '@stowage/registry-data';
+import { ByteQueue } from './byte-queue';
+import type { UploadHashCache } from './hash-cache';
+
+/** The upload's content does not hash to the digest the client gave; nothing was stored. */
+export class UploadDigestMismatchError extends Error {
+  constructor(readonly expected: string) {
+    super(`the uploaded content does not match ${expected}`);
+    this.name = 'UploadDigestMismatchError';
+  }
+}
+
+export interface BlobUploadsOptions {
+  prisma: PrismaClient;
+  blobs: BlobStore;
+  hashes: UploadHashCache;
+  /** Bytes per stored part; what one request holds in memory at most (twice, briefly). */
+  partSize: number;
+}
+
+const digestString = (digest: ParsedDigest) => `${digest.algorithm}:${digest.hex}`;
+
+/**
+ * Writes blob uploads to storage as they stream in. Every full part goes straight into a
+ * multipart upload and the bytes after the last full part into a small "tail" object, and the
+ * database records both after each write, so an upload survives a restart of the process (or
+ * continues in another replica) from the last recorded point. Finishing joins the parts, checks
+ * the digest and moves the result to its content-addressed key, or drops it if that blob exists.
+ */
+export class BlobUploads {
+  constructor(private readonly options: BlobUploadsOptions) {}
+
+  private get partSize(): number {
+    return Math.max(this.options.partSize, this.options.blobs.minPartSize);
+  }
+
+  /** Appends a request body to the upload; resolves with the recorded upload and its tail bytes. */
+  async append(
+    upload: UploadRecord,
+    body: AsyncIterable<Buffer>,
+  ): Promise<{ upload: UploadRecord; tail: Buffer }> {
+    const { blobs, prisma, hashes } = this.options;
+    const hash = hashes.take(upload.id, upload.size);
+    const pending = new ByteQueue();
+    pending.push(await this.readTail(upload));
+    let state = { ...upload };
+    const staleTails = new Set<string>(upload.tailKey ? [upload.tailKey] : []);
+    let received = upload.size;
+    for await (const chunk of body) {
+      hash?.update(chunk);
+      received += chunk.length;
+      pending.push(chunk);
+      while (pending.length >= this.partSize) {
+        state = await this.writePart(state, pending.take(this.partSize));
+      }
+    }
+    const tail = pending.drain();
+    const tailKey = tail.length > 0 ? uploadTailKey(upload.id, received) : null;
+    if (tailKey) {
+      await blobs.put(tailKey, tail);
+      staleTails.delete(tailKey);
+    }
+    const next = { ...state, size: received, tailKey, tailSize: tail.length };
+    await saveUploadProgress(prisma, upload.id, state.size, next);
+    await Promise.allSettled([...staleTails].map((key) => blobs.delete(key)));
+    if (hash) hashes.keep(upload.id, hash, received);
+    return { upload: next, tail };
+  }
+
+  /**
+   * Completes the upload as the blob `expected`, after appending `body` if there is one, and
+   * links the blob to the upload's repository. Rejects with UploadDigestMismatchError (and
+   * discards the upload) when the content hashes to something else. Resolves with its size.
+   */
+  async finish(
+    upload: UploadRecord,
+    body: AsyncIterable<Buffer> | null,
+    expected: ParsedDigest,
+  ): Promise<number> {
+    const { blobs, prisma, hashes } = this.options;
+    const appended = body ? await this.append(upload, body) : { upload, tail: await this.readTail(upload) };
+    const state = appended.upload;
+    const running = hashes.take(state.id, state.size);
+    const hash = expected.algorithm === 'sha256' ? running : null;
+    const digest = digestString(expected);
+
+    if (state.multipartUploadId === null) {
+      const actual = hash ? `sha256:${hash.digest('hex')}` : digestOf(appended.tail, expected.algorithm);
+      if (actual !== digest) return this.rejectDigest(state, digest);
+      if (!(await findStoredBlob(prisma, digest))) await blobs.put(blobKey(digest), appended.tail);
+    } else {
+      const dataKey = uploadDataKey(state.id);
+      const parts = [...state.parts];
+      if (appended.tail.length > 0) {
+        parts.push(
+          await blobs.uploadPart(dataKey, state.multipartUploadId, parts.length + 1, appended.tail, {
+            size: appended.tail.length,
+          }),
+        );
+      }
+      await blobs.completeMultipartUpload(dataKey, state.multipartUploadId, parts);
+      const actual = hash ? `sha256:${hash.digest('hex')}` : await this.hashStored(dataKey, expected);
+      if (actual !== digest) {
+        await blobs.delete(dataKey);
+        return this.rejectDigest({ ...state, multipartUploadId: null }, digest);
+      }
+      if (await findStoredBlob(prisma, digest)) await blobs.delete(dataKey);
+      else await blobs.move(dataKey, blobKey(digest));
+    }
+    await prisma.$transaction(async (tx) => {
+      await linkBlob(tx, state.repositoryId, digest, state.size);
+      await deleteUploadRecord(tx, state.id);
+    });
+    if (state.tailKey) await blobs.delete(state.tailKey).catch(() => undefined);
+    return state.size;
+  }
+
+  /** Discards the upload: its parts, its tail and its record. */
+  async cancel(upload: Pick<UploadRecord, 'id' | 'multipartUploadId' | 'tailKey'>): Promise<void> {
+    const { blobs, prisma, hashes } = this.options;
+    hashes.forget(upload.id);
+    await deleteUploadRecord(prisma, upload.id);
+    const cleanups: Promise<void>[] = [];
+    if (upload.multipartUploadId) {
+      cleanups.push(blobs.abortMultipartUpload(uploadDataKey(upload.id), upload.multipartUploadId));
+    }
+    if (upload.tailKey) cleanups.push(blobs.delete(upload.tailKey));
+    await Promise.allSettled(cleanups);
+  }
+
+  private async rejectDigest(upload: UploadRecord, expected: string): Promise<never> {
+    await this.cancel(upload);
+    throw new UploadDigestMismatchError(expected);
+  }
+
+  /** Stores one full part (starting the multipart upload with the first) and records it. */
+  private async writePart(state: UploadRecord, bytes: Buffer): Promise<UploadRecord> {
+    const { blobs, prisma } = this.options;
+    const dataKey = uploadDataKey(state.id);
+    const multipartUploadId = state.multipartUploadId ?? (await blobs.createMultipartUpload(dataKey));
+    const part = await blobs.uploadPart(dataKey, multipartUploadId, state.parts.length + 1, bytes, {
+      size: bytes.length,
+    });
+    const parts = [...state.parts, part];
+    // Only the parts are durable now: the rest of this request is not stored yet.
+    const next = {
+      ...state,
+      multipartUploadId,
+      parts,
+      size: parts.reduce((sum, p) => sum + p.size, 0),
+      tailKey: null,
+      tailSize: 0,
+    };
+    await saveUploadProgress(prisma, state.id, state.size, next);
+    return next;
+  }
+
+  private async readTail(upload: UploadRecord): Promise<Buffer> {
+    if (!upload.tailKey || upload.tailSize === 0) return Buffer.alloc(0);
+    return readAll(await this.options.blobs.get(upload.tailKey));
+  }
+
+  /** Hashes joined content read back from storage (after a restart lost the running hash). */
+  private async hashStored(key: string, digest: ParsedDigest): Promise<string> {
+    const hash: Hash = createHash(digest.algorithm);
+    for await (const chunk of await this.options.blobs.get(key)) hash.update(chunk as Buffer);
+    return `${digest.algorithm}:${hash.digest('hex')}`;
+  }
+}
+
+async function readAll(stream: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
