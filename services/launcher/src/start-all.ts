@@ -50,6 +50,7 @@ export async function startAll(
           ...verifierConfig,
           blobRedirectSeconds: config.blobRedirectSeconds,
           uploadPartBytes: config.uploadPartBytes,
+          internalApiSecret: config.internalApiSecret,
         },
         ...options('registry'),
       }),

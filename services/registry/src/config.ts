@@ -16,6 +16,10 @@ export interface ContainerRegistryConfig {
   uploadPartBytes: number;
 }
 
+export interface InternalApiConfig {
+  internalApiSecret: string;
+}
+
 export const containerRegistryOptions = {
   blobRedirectSeconds: {
     doc: 'Redirect blob downloads to presigned S3 URLs valid this many seconds; 0 streams them through the registry.',
@@ -32,7 +36,24 @@ export const containerRegistryOptions = {
 };
 
 export interface RegistryConfig
-  extends ListenConfig, LoggingConfig, InfrastructureConfig, RegistryTokenConfig, ContainerRegistryConfig {}
+  extends
+    ListenConfig,
+    LoggingConfig,
+    InfrastructureConfig,
+    RegistryTokenConfig,
+    ContainerRegistryConfig,
+    InternalApiConfig {}
+
+/** The secret shared with auth-token: sent on calls to its internal API, required on ours. */
+const internalApiOptions = {
+  internalApiSecret: {
+    doc: 'Shared secret of the internal APIs (X-Stowage-Internal-Secret), as auth-token has it; empty: no check.',
+    format: String,
+    default: '',
+    env: 'INTERNAL_API_SECRET',
+    sensitive: true,
+  },
+};
 
 export const registrySchema = {
   ...listenOptions(5002),
@@ -40,6 +61,7 @@ export const registrySchema = {
   ...infrastructureOptions,
   ...registryTokenOptions,
   ...containerRegistryOptions,
+  ...internalApiOptions,
 };
 
 export function loadRegistryConfig(env: NodeJS.ProcessEnv = process.env): RegistryConfig {

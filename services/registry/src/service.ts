@@ -1,4 +1,11 @@
-import { createMetrics, ociErrorFormat, runService, type RunningService } from '@stowage/http';
+import {
+  createMetrics,
+  gitlabErrorFormat,
+  ociErrorFormat,
+  runService,
+  type RunningService,
+} from '@stowage/http';
+import { createIdentityClient } from '@stowage/identity-client';
 import type { Logger } from '@stowage/logging';
 import { PrismaClient, REGISTRY_MIGRATIONS_DIR, REGISTRY_SCHEMA } from '@stowage/registry-data';
 import {
@@ -7,20 +14,26 @@ import {
   openRegistryTokenVerifier,
   openServiceData,
 } from '@stowage/runtime';
-import type { ContainerRegistryConfig, RegistryConfig } from './config';
+import type { ContainerRegistryConfig, InternalApiConfig, RegistryConfig } from './config';
+import { registryRestApi } from './http/api';
 import { REGISTRY_TOKEN_AUDIENCE, registryBaseRouter } from './http/base';
+import { registryInternalApi } from './http/internal';
 import { v2Api } from './http/v2-api';
 import { BlobUploads } from './uploads/blob-uploads';
 import { UploadHashCache } from './uploads/hash-cache';
 
-const DEFAULTS: ContainerRegistryConfig = { blobRedirectSeconds: 0, uploadPartBytes: 16 * 1024 * 1024 };
+const DEFAULTS: ContainerRegistryConfig & InternalApiConfig = {
+  blobRedirectSeconds: 0,
+  uploadPartBytes: 16 * 1024 * 1024,
+  internalApiSecret: '',
+};
 
 export interface RegistryStartOptions {
   config: Pick<
     RegistryConfig,
     'host' | 'port' | 'migrateOnStart' | 'externalUrl' | 'authTokenUrl' | 'jwtIssuer'
   > &
-    Partial<ContainerRegistryConfig>;
+    Partial<ContainerRegistryConfig & InternalApiConfig>;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus' | 'blobs'>;
   collectProcessMetrics?: boolean;
@@ -64,20 +77,40 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     realm: `${externalUrl}/jwt/auth`,
     blobRedirectSeconds: config.blobRedirectSeconds,
   };
+  const identity = createIdentityClient({
+    authTokenUrl: config.authTokenUrl,
+    internalSecret: config.internalApiSecret || undefined,
+  });
+  const identityEvents = await identity.invalidateOnIdentityEvents(infra.bus.events, 'registry');
+  const restApi = registryRestApi({
+    prisma: data.prisma,
+    blobs: infra.blobs,
+    jobs: infra.bus.jobs,
+    identity,
+    registryHost: new URL(externalUrl).host,
+  });
   return runService({
     name: 'registry',
     listen: config,
     logger,
     metrics,
-    errorFormat: ociErrorFormat,
+    // The OCI format under /v2, GitLab's everywhere else.
+    errorFormat: (req) => (req.path.startsWith('/v2') ? ociErrorFormat : gitlabErrorFormat),
     checks: infrastructureChecks(infra),
-    routes: (app) =>
+    routes: (app) => {
       app.use(
         '/v2',
         registryBaseRouter({ verify: tokens.verify, externalUrl: config.externalUrl }),
         v2Api(context),
-      ),
+      );
+      app.use('/api/v4', restApi);
+      app.use(
+        '/internal/v1',
+        registryInternalApi({ prisma: data.prisma, internalApiSecret: config.internalApiSecret }),
+      );
+    },
     async onStop() {
+      await identityEvents.close();
       await tokens.close();
       await data.close();
     },
