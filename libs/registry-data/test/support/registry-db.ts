@@ -1,0 +1,28 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createPrismaClient, migrate, openDatabase, type Database } from '@stowage/db';
+import { PrismaClient, REGISTRY_MIGRATIONS_DIR, REGISTRY_SCHEMA } from '../../src';
+
+export interface RegistryDbFixture {
+  db: Database;
+  prisma: PrismaClient;
+  close(): Promise<void>;
+}
+
+/** The registry's schema, migrated, on a throwaway PGlite. Open one per test file (beforeAll). */
+export async function openRegistryDb(): Promise<RegistryDbFixture> {
+  const dir = mkdtempSync(join(tmpdir(), 'stowage-registry-'));
+  const db = await openDatabase({ dataDir: dir });
+  await migrate(db, { schema: REGISTRY_SCHEMA, migrationsDir: REGISTRY_MIGRATIONS_DIR });
+  const prisma = createPrismaClient(PrismaClient, db);
+  return {
+    db,
+    prisma,
+    async close() {
+      await prisma.$disconnect();
+      await db.close();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
