@@ -53,6 +53,24 @@ export async function findManifest(
   return tag?.manifest ?? null;
 }
 
+/**
+ * The manifest a tag or digest names in the repository at `path`, in one query: pulls by tag
+ * are the hottest path of a registry, and never touch storage.
+ */
+export async function findManifestByPath(
+  db: RegistryDb,
+  path: string,
+  reference: { digest: string } | { tag: string },
+): Promise<Manifest | null> {
+  const repository = { path, status: null };
+  return db.manifest.findFirst({
+    where:
+      'digest' in reference
+        ? { digest: reference.digest, repository }
+        : { repository, tags: { some: { name: reference.tag } } },
+  });
+}
+
 async function checkReferences(
   tx: RegistryDb,
   repositoryId: bigint,

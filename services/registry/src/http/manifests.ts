@@ -5,7 +5,7 @@ import {
   deleteTag,
   digestOf,
   ensureRepository,
-  findManifest,
+  findManifestByPath,
   isValidTag,
   MANIFEST_MEDIA_TYPES,
   parseDigest,
@@ -68,8 +68,7 @@ export async function getManifest(
   res: Response,
 ) {
   const ref = parseReference(reference);
-  const repository = await existingRepository(ctx.prisma, name, 'MANIFEST_UNKNOWN');
-  const manifest = await findManifest(ctx.prisma, repository.id, ref);
+  const manifest = await findManifestByPath(ctx.prisma, name, ref);
   if (!manifest) throw new OciError('MANIFEST_UNKNOWN', ref);
   if (!acceptable(req, manifest.mediaType)) {
     throw new OciError('MANIFEST_UNKNOWN', { reason: `${manifest.mediaType} is not in the Accept header` });
