@@ -149,6 +149,15 @@ describeWithTool(DOCKER_COMPOSE, 'docker-compose.yml', () => {
     }
   });
 
+  it('when rendered, then services that share a secret (INTERNAL_API_SECRET) get the same value', () => {
+    const shared = [...new Set(SERVICES.flatMap((service) => service.secrets ?? []))];
+    for (const key of shared) {
+      const holders = SERVICES.filter((service) => service.secrets?.includes(key));
+      const values = new Set(holders.map((service) => composeService(service.name).environment?.[key]));
+      expect({ key, values: [...values].length }).toEqual({ key, values: 1 });
+    }
+  });
+
   it('when rendered, then every service waits for healthy postgres and rabbitmq, the bucket and migrations', () => {
     for (const { name } of SERVICES) {
       const service = composeService(name);
@@ -418,7 +427,8 @@ describeWithTool(KUBECTL, 'k8s/ kustomize base', () => {
     }
     for (const { owner, template } of podTemplates()) {
       const container = onlyContainer(template, owner);
-      const contract = SERVICES.find((service) => owner.endsWith(service.name));
+      // By what the Deployment runs: names mislead (stowage-package-registry ends in "registry").
+      const contract = SERVICES.find((service) => deploymentFor(service.name).metadata.name === owner);
       for (const key of contract ? secretEnv(contract) : SECRET_ENV) {
         const fromSecret = container.env?.find((e) => e.name === key)?.valueFrom?.secretKeyRef;
         expect({ owner, key, fromSecret }).toEqual({ owner, key, fromSecret: { name: SECRET_NAME, key } });

@@ -30,7 +30,8 @@ export const SERVICES: readonly ServiceContract[] = [
     name: 'auth-token',
     port: 5001,
     ownsTables: true,
-    calls: {},
+    // Asks the registry's internal API whether projects have tags before renaming them.
+    calls: { REGISTRY_URL: 'registry' },
     secrets: [
       'INITIAL_ROOT_PASSWORD',
       'INITIAL_ROOT_TOKEN',
@@ -38,7 +39,14 @@ export const SERVICES: readonly ServiceContract[] = [
       'INTERNAL_API_SECRET',
     ],
   },
-  { name: 'registry', port: 5002, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
+  {
+    name: 'registry',
+    port: 5002,
+    ownsTables: true,
+    calls: { AUTH_TOKEN_URL: 'auth-token' },
+    // Sent to auth-token's internal API and required on its own: the same value as auth-token's.
+    secrets: ['INTERNAL_API_SECRET'],
+  },
   { name: 'dependency-proxy', port: 5003, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
   { name: 'package-registry', port: 5004, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
   { name: 'cleanup-worker', port: 5005, ownsTables: false, calls: {} },

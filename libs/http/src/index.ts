@@ -13,4 +13,5 @@ export type { HttpServerHandle, ListenOptions } from './http-server';
 export { runService } from './run-service';
 export type { RunningService, ServiceOptions } from './run-service';
 export { bearerChallenge } from './bearer-challenge';
+export { INTERNAL_SECRET_HEADER, requireInternalSecret } from './internal-secret';
 export type { BearerChallengeOptions } from './bearer-challenge';

@@ -44,7 +44,7 @@ export async function deleteTag(
   });
 }
 
-/** Which of the projects have at least one tag in a repository not being deleted. */
+/** Which of the projects have at least one tag (in a repository being deleted too: its tags are still there). */
 export async function projectsWithTags(db: RegistryDb, projectIds: number[]): Promise<number[]> {
   if (projectIds.length === 0) return [];
   const rows = await db.repository.findMany({

@@ -24,6 +24,11 @@ export interface IdentityConfig {
   signingKeyMaxAgeDays: number;
 }
 
+/** Where auth-token reaches the registry (distributed mode; standalone wires it in process). */
+export interface RegistryPeerConfig {
+  registryUrl: string;
+}
+
 export interface AuthTokenConfig
   extends
     ListenConfig,
@@ -31,7 +36,8 @@ export interface AuthTokenConfig
     InfrastructureConfig,
     TokenIssuerConfig,
     ExternalUrlConfig,
-    IdentityConfig {}
+    IdentityConfig,
+    RegistryPeerConfig {}
 
 export const identityOptions = {
   initialRootPassword: {
@@ -94,6 +100,15 @@ export const identityOptions = {
   },
 };
 
+export const registryPeerOptions = {
+  registryUrl: {
+    doc: "Registry's internal base URL, asked whether projects have tags before they are renamed or moved; empty: never asked (moves allowed).",
+    format: 'optional-http-url',
+    default: '',
+    env: 'REGISTRY_URL',
+  },
+};
+
 export const authTokenSchema = {
   ...listenOptions(5001),
   ...loggingOptions,
@@ -101,6 +116,7 @@ export const authTokenSchema = {
   ...tokenIssuerOption,
   ...externalUrlOption,
   ...identityOptions,
+  ...registryPeerOptions,
 };
 
 export function loadAuthTokenConfig(env: NodeJS.ProcessEnv = process.env): AuthTokenConfig {

@@ -1,10 +1,13 @@
 import { createMetrics, gitlabErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
 import { openServiceData, type Infrastructure } from '@stowage/runtime';
-import type { AuthTokenConfig } from './config';
+import { registryTagsClient } from './adapters/registry-tags-client';
+import type { AuthTokenConfig, RegistryPeerConfig } from './config';
 import { bootstrapRoot } from './domain/bootstrap';
 import { FailedLoginThrottle } from './domain/failed-login-throttle';
 import { openKeyCipher } from './domain/key-encryption';
+import { registryRenameGuards } from './domain/projects/registry-rename-guard';
+import type { RenameGuards } from './domain/projects/rename-guard';
 import { startKeyRotation } from './domain/key-rotation-schedule';
 import { activeSigningKey, cachedActiveSigningKey, ensureSigningKey } from './domain/signing-keys';
 import { PrismaClient } from './generated/prisma/client';
@@ -30,7 +33,13 @@ export interface AuthTokenStartOptions {
     | 'failedLoginBanSeconds'
     | 'signingKeyEncryptionKey'
     | 'signingKeyMaxAgeDays'
-  >;
+  > &
+    Partial<RegistryPeerConfig>;
+  /**
+   * Where the registry's internal API is, asked at each rename; overrides config.registryUrl.
+   * Standalone mode starts auth-token before the registry, so it can only pass a function.
+   */
+  registryUrl?: () => string | undefined;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus'>;
   collectProcessMetrics?: boolean;
@@ -81,6 +90,7 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
     registryTokenTtlSeconds: config.registryTokenTtlSeconds,
     internalApiSecret: config.internalApiSecret,
     signingKey: cachedActiveSigningKey(data.prisma, cipher),
+    renameGuards: renameGuards(options),
   };
   const rotation = startKeyRotation({
     prisma: data.prisma,
@@ -106,4 +116,19 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
       await data.close();
     },
   });
+}
+
+/** Guards that ask the registry for tags before a path change; none without a registry URL. */
+function renameGuards(options: AuthTokenStartOptions): RenameGuards | undefined {
+  const { config, logger } = options;
+  const configured = config.registryUrl;
+  const registryUrl = options.registryUrl ?? (configured ? () => configured : undefined);
+  if (!registryUrl) {
+    logger.warn(
+      'REGISTRY_URL is empty: projects, groups and users are renamed without asking the registry for tags, which may leave images behind',
+    );
+    return undefined;
+  }
+  const tags = registryTagsClient({ registryUrl, internalSecret: config.internalApiSecret || undefined });
+  return registryRenameGuards(tags, logger);
 }

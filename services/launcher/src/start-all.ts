@@ -34,6 +34,9 @@ export async function startAll(
 
   const authToken = await startAuthToken({
     config: { ...config, ...internal },
+    // The registry starts next, so its URL is looked up at each rename: `services` exists by
+    // the time anyone can reach auth-token, and until the registry is up renames are refused.
+    registryUrl: () => services.find((service) => service.name === 'registry')?.http.url,
     ...options('auth-token'),
   });
   const verifierConfig = {

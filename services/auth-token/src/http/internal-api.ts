@@ -1,6 +1,5 @@
-import { createHash, timingSafeEqual } from 'node:crypto';
-import express, { Router, type RequestHandler } from 'express';
-import { ApiError } from '@stowage/http';
+import express, { Router } from 'express';
+import { ApiError, requireInternalSecret } from '@stowage/http';
 import type { Namespace, Project } from '../generated/prisma/client';
 import { containerRegistryActions, type ContainerAction } from '../domain/decisions/container-registry';
 import { mayPullThroughDependencyProxy } from '../domain/decisions/dependency-proxy';
@@ -15,28 +14,12 @@ import { signIn } from './sign-in';
 /** Authorize calls carry a few short strings. */
 const BODY_LIMIT = '16kb';
 
-const SECRET_HEADER = 'x-stowage-internal-secret';
-
 const CONTAINER_ABILITIES: Partial<Record<Ability, ContainerAction>> = {
   read_container_image: 'pull',
   create_container_image: 'push',
   destroy_container_image: 'delete',
 };
 const PACKAGE_ABILITIES = new Set<Ability>(['read_package', 'create_package', 'destroy_package']);
-
-const digest = (value: string) => createHash('sha256').update(value, 'utf8').digest();
-
-/** Refuses callers without the shared secret, when one is configured; compared in constant time. */
-function requireInternalSecret(secret: string): RequestHandler {
-  const expected = digest(secret);
-  return (req, _res, next) => {
-    if (!secret) return next();
-    const presented = req.get(SECRET_HEADER);
-    // Digests have equal lengths, so timingSafeEqual never throws and the length does not leak.
-    if (presented === undefined || !timingSafeEqual(digest(presented), expected)) throw ApiError.forbidden();
-    next();
-  };
-}
 
 function principalJson(principal: Principal): Record<string, unknown> {
   switch (principal.kind) {

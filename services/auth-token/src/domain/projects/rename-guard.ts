@@ -7,12 +7,10 @@ export interface ProjectMove {
 
 /**
  * Asked before any project's full path changes: a project rename or transfer, or a rename of a
- * group above it. Container images live under the project's path in the registry, which does
- * not move them, so GitLab refuses to move a project whose registry holds tags. auth-token
- * cannot see the registry's data: the registry will have to answer ("does project N have
- * tags?") through an API of its own, and that client will implement this interface. Until then
- * every move is allowed (ALLOW_ALL_MOVES). It is called before the write transaction, since it
- * will be a network call.
+ * group or user namespace above it. Container images live under the project's path in the
+ * registry, which does not move them, so GitLab refuses to move a project whose registry holds
+ * tags. auth-token cannot see the registry's data; registryRenameGuard asks the registry. It is
+ * called before the write transaction, since it is a network call.
  */
 export interface RenameGuard {
   /** A reason to refuse the moves (shown to the client), or null to allow them. */
@@ -20,3 +18,13 @@ export interface RenameGuard {
 }
 
 export const ALLOW_ALL_MOVES: RenameGuard = { refusalFor: async () => null };
+
+/** The guard for each way a project can move; they differ in how GitLab words a refusal. */
+export interface RenameGuards {
+  /** A project renamed (PUT /projects/:id path) or transferred (PUT /projects/:id/transfer). */
+  projects: RenameGuard;
+  /** A group whose path changes, with every project beneath it. */
+  groups: RenameGuard;
+  /** A user renamed, with the projects of their personal namespace. */
+  users: RenameGuard;
+}

@@ -1,5 +1,6 @@
 import type { Logger } from '@stowage/logging';
 import type { FailedLoginThrottle } from '../../domain/failed-login-throttle';
+import type { RenameGuards } from '../../domain/projects/rename-guard';
 import type { PrismaClient } from '../../generated/prisma/client';
 
 /** What every identity HTTP handler needs. */
@@ -19,4 +20,6 @@ export interface ApiContext {
   registryTokenTtlSeconds: number;
   /** Secret callers of /internal/v1 must present; empty: none required. */
   internalApiSecret: string;
+  /** Asked before projects change full path (registry tags); absent: every move is allowed. */
+  renameGuards?: RenameGuards;
 }

@@ -19,10 +19,11 @@ export function apiRouter(context: ApiContext): Router {
   router.use(express.json({ limit: BODY_LIMIT }));
   router.use(express.urlencoded({ extended: true, limit: BODY_LIMIT, parameterLimit: 200 }));
   router.use(apiAuthentication(context));
-  router.use(usersRouter(context));
+  const guards = context.renameGuards;
+  router.use(usersRouter(context, { renameGuard: guards?.users }));
   router.use(personalAccessTokensRouter(context));
-  router.use(groupsRouter(context));
-  router.use(projectsRouter(context));
+  router.use(groupsRouter(context, { renameGuard: guards?.groups }));
+  router.use(projectsRouter(context, { renameGuard: guards?.projects }));
   router.use(membersRouter(context));
   router.use(deployTokensRouter(context));
   router.use(jobTokensRouter(context));

@@ -1,0 +1,86 @@
+import { INTERNAL_SECRET_HEADER } from '@stowage/http';
+import type { RegistryTags } from '../domain/projects/registry-rename-guard';
+
+export interface RegistryTagsClientOptions {
+  /**
+   * The registry's internal base URL (e.g. `http://registry:5002`), asked at every call:
+   * standalone mode starts auth-token before the registry, so it is unknown at first (undefined).
+   */
+  registryUrl: () => string | undefined;
+  /** Sent as X-Stowage-Internal-Secret when set (INTERNAL_API_SECRET, shared with the registry). */
+  internalSecret?: string;
+  /** Deadline of one call, body included. Default 5 s: a person is waiting for the rename. */
+  timeoutMs?: number;
+}
+
+/** The registry could not say which projects have tags. */
+export class RegistryUnavailableError extends Error {
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super(message, { cause: options.cause });
+    this.name = 'RegistryUnavailableError';
+  }
+}
+
+/** The registry's MAX_PROJECT_IDS (services/registry/src/http/internal/tags-present-request.ts). */
+const IDS_PER_CALL = 1000;
+const DEFAULT_TIMEOUT_MS = 5_000;
+
+function parseAnswer(body: unknown): number[] | null {
+  const ids = (body as { project_ids_with_tags?: unknown } | null)?.project_ids_with_tags;
+  return Array.isArray(ids) && ids.every((id) => Number.isSafeInteger(id)) ? (ids as number[]) : null;
+}
+
+/**
+ * Asks the registry's `POST /internal/v1/projects/tags-present`, in calls of at most
+ * IDS_PER_CALL ids (a group rename asks about every project beneath the group).
+ * Rejects with RegistryUnavailableError when no URL is known yet, on a network error or
+ * timeout, on any status but 200 (a 403 means INTERNAL_API_SECRET differs between the
+ * services), or on an answer outside the contract.
+ */
+export function registryTagsClient(options: RegistryTagsClientOptions): RegistryTags {
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
+  if (options.internalSecret) headers[INTERNAL_SECRET_HEADER] = options.internalSecret;
+
+  async function ask(endpoint: string, projectIds: number[]): Promise<number[]> {
+    let response: Response;
+    let body: unknown;
+    try {
+      response = await fetch(endpoint, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ project_ids: projectIds }),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+      // A failed call's body is read and dropped so the connection goes back to the pool.
+      body = response.status === 200 ? await response.json() : await response.arrayBuffer();
+    } catch (error) {
+      throw new RegistryUnavailableError('the registry did not answer the tags-present call', {
+        cause: error,
+      });
+    }
+    if (response.status !== 200) {
+      throw new RegistryUnavailableError(
+        `the registry answered the tags-present call with ${response.status}`,
+      );
+    }
+    const answer = parseAnswer(body);
+    if (!answer)
+      throw new RegistryUnavailableError('the registry answered the tags-present call outside the contract');
+    return answer;
+  }
+
+  return {
+    async projectsWithTags(projectIds) {
+      const base = options.registryUrl();
+      if (!base) throw new RegistryUnavailableError('the registry has not started yet');
+      const endpoint = new URL('internal/v1/projects/tags-present', base.endsWith('/') ? base : `${base}/`)
+        .href;
+      const tagged: number[] = [];
+      for (let start = 0; start < projectIds.length; start += IDS_PER_CALL) {
+        tagged.push(...(await ask(endpoint, projectIds.slice(start, start + IDS_PER_CALL))));
+      }
+      return tagged;
+    },
+  };
+}
