@@ -1,22 +1,28 @@
 import type { Subscription } from '@stowage/bus';
+import { createPrismaClient } from '@stowage/db';
 import { createMetrics, gitlabErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
+import { PrismaClient } from '@stowage/registry-data';
 import { type Infrastructure, infrastructureChecks } from '@stowage/runtime';
 import type { CleanupWorkerConfig } from './config';
-import { JOB_HANDLERS, type JobHandlers } from './jobs/job-handlers';
+import { createJobHandlers, MAX_JOB_ATTEMPTS, type JobHandlers } from './jobs/job-handlers';
 
 export interface CleanupWorkerStartOptions {
   config: Pick<CleanupWorkerConfig, 'host' | 'port' | 'concurrency'>;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus' | 'blobs'>;
+  /** Replaces the handler table (tests); by default every job the worker knows. */
   handlers?: JobHandlers;
+  /** Rows deleted per transaction by the deletion jobs. */
+  batchSize?: number;
   collectProcessMetrics?: boolean;
 }
 
 /**
  * Starts a worker replica: competing consumer on every job queue it has a handler for. Replicas
  * share the queues, so adding replicas adds throughput. Its HTTP port serves only health and
- * metrics (for probes and the autoscaler).
+ * metrics (for probes and the autoscaler). It works on the registry's tables through its own
+ * client and never migrates them: the registry service (or the migration Job) owns that.
  */
 export async function startCleanupWorker(options: CleanupWorkerStartOptions): Promise<RunningService> {
   const { config, logger, infra } = options;
@@ -24,19 +30,29 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     service: 'cleanup-worker',
     collectProcessMetrics: options.collectProcessMetrics ?? true,
   });
+  const registry = createPrismaClient(PrismaClient, infra.db);
+  const handlers =
+    options.handlers ??
+    createJobHandlers({ registry, blobs: infra.blobs, logger, batchSize: options.batchSize });
   const consumers: Subscription[] = [];
-  for (const [queue, handler] of Object.entries(options.handlers ?? JOB_HANDLERS)) {
-    const consumer = await infra.bus.jobs.consume(
-      queue,
-      async (job) => {
-        await handler(job);
-        metrics.messagesConsumed.inc({ kind: 'job', type: queue });
-      },
-      { prefetch: config.concurrency },
-    );
-    consumers.push(consumer);
+  try {
+    for (const [queue, handler] of Object.entries(handlers)) {
+      const consumer = await infra.bus.jobs.consume(
+        queue,
+        async (job) => {
+          await handler(job);
+          metrics.messagesConsumed.inc({ kind: 'job', type: queue });
+        },
+        { prefetch: config.concurrency, maxAttempts: MAX_JOB_ATTEMPTS },
+      );
+      consumers.push(consumer);
+    }
+  } catch (error) {
+    await Promise.allSettled(consumers.map((consumer) => consumer.close()));
+    await registry.$disconnect();
+    throw error;
   }
-  logger.info('consuming job queues', { queues: Object.keys(options.handlers ?? JOB_HANDLERS) });
+  logger.info('consuming job queues', { queues: Object.keys(handlers) });
   return runService({
     name: 'cleanup-worker',
     listen: config,
@@ -48,6 +64,7 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     async onStop() {
       // Consumers finish the jobs they hold before the connection closes.
       await Promise.all(consumers.map((consumer) => consumer.close()));
+      await registry.$disconnect();
     },
   });
 }

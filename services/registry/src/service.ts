@@ -84,10 +84,10 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
   const identityEvents = await identity.invalidateOnIdentityEvents(infra.bus.events, 'registry');
   const restApi = registryRestApi({
     prisma: data.prisma,
-    blobs: infra.blobs,
     jobs: infra.bus.jobs,
     identity,
     registryHost: new URL(externalUrl).host,
+    externalUrl,
   });
   return runService({
     name: 'registry',

@@ -10,6 +10,8 @@ export interface RegistryDbFixture {
   close(): Promise<void>;
 }
 
+/** The same fixture under its shorter name (both are in use). */
+
 /** The registry's schema, migrated, on a throwaway PGlite. Open one per test file (beforeAll). */
 export async function openRegistryDb(): Promise<RegistryDbFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'stowage-registry-'));

@@ -1,10 +1,38 @@
+import type { BlobStore } from '@stowage/blob-store';
 import type { JobHandler } from '@stowage/bus';
+import type { Logger } from '@stowage/logging';
+import { BULK_TAG_DELETE_QUEUE, REPOSITORY_DELETE_QUEUE, type PrismaClient } from '@stowage/registry-data';
+import { bulkTagDeletionJob } from './bulk-tag-deletion-job';
+import { repositoryDeletionJob } from './repository-deletion-job';
 
 /**
- * Queue name → handler. The worker consumes exactly these queues. Cleanup-policy runs, bulk tag
- * deletion, repository deletion, GC reviews, proxy TTL and package cleanup register here as
- * their issues land; today the table is empty, so the worker serves health and metrics only.
+ * Queue name → handler. The worker consumes exactly these queues. Cleanup-policy runs, GC
+ * reviews, proxy TTL and package cleanup register here as their issues land.
  */
 export type JobHandlers = Record<string, JobHandler>;
 
-export const JOB_HANDLERS: JobHandlers = {};
+/** Deliveries of a job before it is dead-lettered (handlers may act on the last one). */
+export const MAX_JOB_ATTEMPTS = 5;
+
+export interface JobHandlerDeps {
+  /** The registry's tables (the worker is the registry's cleanup half). */
+  registry: PrismaClient;
+  blobs: BlobStore;
+  logger: Logger;
+  /** Rows deleted per transaction. */
+  batchSize?: number;
+}
+
+export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
+  const { registry: prisma, blobs, logger, batchSize } = deps;
+  return {
+    [REPOSITORY_DELETE_QUEUE]: repositoryDeletionJob({
+      prisma,
+      blobs,
+      logger,
+      batchSize,
+      maxAttempts: MAX_JOB_ATTEMPTS,
+    }),
+    [BULK_TAG_DELETE_QUEUE]: bulkTagDeletionJob({ prisma, logger, batchSize }),
+  };
+}

@@ -1,7 +1,30 @@
-import { Router } from 'express';
+import express, { Router } from 'express';
+import { bulkDeleteTags } from './bulk-tag-deletion';
+import { listGroupRepositories } from './group-repositories';
+import { deleteProjectRepository, listProjectRepositories } from './project-repositories';
+import { getRepository } from './repository-details';
+import { deleteRepositoryTag, getRepositoryTag, listRepositoryTags } from './repository-tags';
 import type { RestApiContext } from './rest-api-context';
 
+/** Bulk deletion parameters are a few short strings. */
+const BODY_LIMIT = '16kb';
+
 /** GitLab's container registry REST API (`/api/v4/...registry/repositories...`). */
-export function registryRestApi(_context: RestApiContext): Router {
-  return Router();
+export function registryRestApi(context: RestApiContext): Router {
+  const router = Router();
+  const project = '/projects/:id/registry/repositories';
+  router.get(project, listProjectRepositories(context));
+  router.delete(`${project}/:repository_id`, deleteProjectRepository(context));
+  router.get(`${project}/:repository_id/tags`, listRepositoryTags(context));
+  router.delete(
+    `${project}/:repository_id/tags`,
+    express.json({ limit: BODY_LIMIT }),
+    express.urlencoded({ extended: false, limit: BODY_LIMIT }),
+    bulkDeleteTags(context),
+  );
+  router.get(`${project}/:repository_id/tags/:tag_name`, getRepositoryTag(context));
+  router.delete(`${project}/:repository_id/tags/:tag_name`, deleteRepositoryTag(context));
+  router.get('/groups/:id/registry/repositories', listGroupRepositories(context));
+  router.get('/registry/repositories/:id', getRepository(context));
+  return router;
 }

@@ -1,0 +1,62 @@
+import type { RequestHandler, Response } from 'express';
+import { listRepositoriesOfProjects, projectIdsBelow } from '@stowage/registry-data';
+import { callerOf, projectGrant, visibleGroup, type Caller, type ProjectGrant } from './identity-access';
+import { pageOf, setPaginationHeaders, slicePage } from './pagination';
+import { optionalString, type Params } from './params';
+import { filterByName, presentRepositories } from './repository-list';
+import type { RestApiContext } from './rest-api-context';
+
+/** Authorize calls in flight at once while a group listing checks its projects. */
+const GRANT_CONCURRENCY = 8;
+
+/**
+ * The projects below the group whose registry the caller may read. Each candidate is asked
+ * about on its own: a group the caller sees may hold projects it does not.
+ */
+async function readableProjectsBelow(
+  ctx: RestApiContext,
+  caller: Caller,
+  res: Response,
+  groupPath: string,
+  projectIds: number[],
+): Promise<Map<number, ProjectGrant>> {
+  const readable = new Map<number, ProjectGrant>();
+  const prefix = `${groupPath.toLowerCase()}/`;
+  for (let start = 0; start < projectIds.length; start += GRANT_CONCURRENCY) {
+    const chunk = projectIds.slice(start, start + GRANT_CONCURRENCY);
+    const grants = await Promise.all(chunk.map((id) => projectGrant(ctx, caller, res, id)));
+    for (const grant of grants) {
+      // The path check also drops repositories that merely start like the group's path.
+      if (grant?.canRead && grant.fullPath.toLowerCase().startsWith(prefix)) readable.set(grant.id, grant);
+    }
+  }
+  return readable;
+}
+
+/**
+ * `GET /groups/:id/registry/repositories`: the repositories of the projects in the group and
+ * its subgroups that the caller may read (`name`, pagination).
+ */
+export function listGroupRepositories(ctx: RestApiContext): RequestHandler {
+  return async (req, res) => {
+    const caller = callerOf(req, res);
+    const group = await visibleGroup(ctx, caller, res, req.params.id as string);
+    const params = req.query as Params;
+    const name = optionalString(params, 'name');
+    const page = pageOf(req);
+    const candidates = await projectIdsBelow(ctx.prisma, group.fullPath);
+    const projects = await readableProjectsBelow(ctx, caller, res, group.fullPath, candidates);
+    const repositories = filterByName(
+      await listRepositoriesOfProjects(ctx.prisma, [...projects.keys()]),
+      name,
+      projects,
+    );
+    setPaginationHeaders(req, res, ctx.externalUrl, page, repositories.length);
+    res.json(
+      await presentRepositories(ctx, slicePage(repositories, page), projects, {
+        tags: false,
+        tagsCount: false,
+      }),
+    );
+  };
+}
