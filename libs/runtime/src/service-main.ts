@@ -3,6 +3,7 @@ import { migrate } from '@stowage/db';
 import { createLogger, type Logger } from '@stowage/logging';
 import { openConfiguredDatabase, openInfrastructure, type Infrastructure } from './infrastructure';
 import { runMain, type Stoppable } from './run-main';
+import { keepWasmOnBaselineCompiler } from './wasm-memory';
 
 export interface ServiceStartContext<C> {
   config: C;
@@ -19,6 +20,7 @@ export function runServiceMain<C extends InfrastructureConfig & LoggingConfig>(
   loadConfig: () => C,
   start: (context: ServiceStartContext<C>) => Promise<Stoppable>,
 ): void {
+  keepWasmOnBaselineCompiler();
   runMain(name, async () => {
     const config = loadConfig();
     const logger = createLogger({ service: name, level: config.logLevel });

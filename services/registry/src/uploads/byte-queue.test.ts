@@ -15,4 +15,17 @@ describe('ByteQueue', () => {
     expect(queue.length).toBe(0);
     expect(queue.drain()).toHaveLength(0);
   });
+
+  it('assembles every piece of one size in the same buffer, and drains into a new one', () => {
+    const queue = new ByteQueue();
+    queue.push(Buffer.from('abcdefgh'));
+    const first = queue.take(3);
+    expect(first.toString()).toBe('abc');
+    const second = queue.take(3);
+    expect(second).toBe(first);
+    expect(second.toString()).toBe('def');
+    const rest = queue.drain();
+    first.fill('x');
+    expect(rest.toString()).toBe('gh');
+  });
 });

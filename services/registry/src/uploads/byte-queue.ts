@@ -1,6 +1,12 @@
-/** Received chunks waiting to be written, taken off in fixed-size pieces without extra copies. */
+/**
+ * Received chunks waiting to be written, taken off in fixed-size pieces. A piece is assembled in
+ * one buffer that is reused for every piece: a 1 GiB upload would otherwise leave a part-sized
+ * buffer of garbage per part, and V8 collects such off-heap memory late enough to push a process
+ * well past its memory budget.
+ */
 export class ByteQueue {
   private chunks: Buffer[] = [];
+  private scratch: Buffer | null = null;
   length = 0;
 
   push(chunk: Buffer): void {
@@ -9,18 +15,29 @@ export class ByteQueue {
     this.length += chunk.length;
   }
 
-  /** Removes and returns the first `size` bytes (the caller checks `length` first). */
+  /**
+   * Removes the first `size` bytes (the caller checks `length` first) and returns them in the
+   * reused buffer: valid only until the next call of `take`.
+   */
   take(size: number): Buffer {
-    const all = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.length);
-    const taken = all.subarray(0, size);
-    const rest = all.subarray(size);
-    this.chunks = rest.length > 0 ? [rest] : [];
-    this.length = rest.length;
-    return taken;
+    if (!this.scratch || this.scratch.length !== size) this.scratch = Buffer.allocUnsafe(size);
+    let filled = 0;
+    while (filled < size) {
+      const chunk = this.chunks[0]!;
+      const used = chunk.copy(this.scratch, filled, 0, Math.min(chunk.length, size - filled));
+      filled += used;
+      if (used === chunk.length) this.chunks.shift();
+      else this.chunks[0] = chunk.subarray(used);
+    }
+    this.length -= size;
+    return this.scratch;
   }
 
-  /** Removes and returns everything. */
+  /** Removes and returns everything, in a buffer of its own. */
   drain(): Buffer {
-    return this.take(this.length);
+    const all = Buffer.concat(this.chunks, this.length);
+    this.chunks = [];
+    this.length = 0;
+    return all;
   }
 }
