@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
 import { OciError } from './errors';
 
 export interface BearerChallengeOptions {
@@ -8,6 +8,8 @@ export interface BearerChallengeOptions {
   service: string;
   /** Verifies a bearer token; resolves with what handlers need, rejects when it is not valid. */
   verify: (token: string) => Promise<unknown>;
+  /** The scope the request needs (`repository:<name>:pull`), named in the challenge so clients ask for it. */
+  scope?: (req: Request) => string | undefined;
 }
 
 /**
@@ -16,8 +18,10 @@ export interface BearerChallengeOptions {
  * one (the docker CLI follows it on `docker login` and every push or pull).
  */
 export function bearerChallenge(options: BearerChallengeOptions): RequestHandler {
-  const challenge = `Bearer realm="${options.realm}",service="${options.service}"`;
+  const base = `Bearer realm="${options.realm}",service="${options.service}"`;
   return async (req, res, next) => {
+    const scope = options.scope?.(req);
+    const challenge = scope ? `${base},scope="${scope}"` : base;
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {

@@ -18,7 +18,7 @@ import type { ContainerRegistryConfig, InternalApiConfig, RegistryConfig } from 
 import { registryRestApi } from './http/api';
 import { REGISTRY_TOKEN_AUDIENCE, registryBaseRouter } from './http/base';
 import { registryInternalApi } from './http/internal';
-import { v2Api } from './http/v2-api';
+import { scopeOfRequest, v2Api } from './http/v2-api';
 import { BlobUploads } from './uploads/blob-uploads';
 import { UploadHashCache } from './uploads/hash-cache';
 
@@ -100,7 +100,11 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     routes: (app) => {
       app.use(
         '/v2',
-        registryBaseRouter({ verify: tokens.verify, externalUrl: config.externalUrl }),
+        registryBaseRouter({
+          verify: tokens.verify,
+          externalUrl: config.externalUrl,
+          scope: scopeOfRequest,
+        }),
         v2Api(context),
       );
       app.use('/api/v4', restApi);

@@ -12,6 +12,8 @@ export function registryBaseRouter(options: {
   /** Verifies a bearer token for this service's audience, revocations included. */
   verify: (token: string) => Promise<VerifiedToken>;
   externalUrl: string;
+  /** The scope a request needs, named in its challenge. */
+  scope?: (path: string, method: string) => string | undefined;
 }): Router {
   const router = Router();
   router.use((_req, res, next) => {
@@ -23,6 +25,7 @@ export function registryBaseRouter(options: {
       realm: `${options.externalUrl.replace(/\/$/, '')}/jwt/auth`,
       service: REGISTRY_TOKEN_AUDIENCE,
       verify: options.verify,
+      scope: options.scope && ((req) => options.scope!(req.path, req.method)),
     }),
   );
   router.get('/', (_req, res) => {

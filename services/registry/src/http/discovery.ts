@@ -24,30 +24,34 @@ function pageOf(req: Request): Page {
   return page;
 }
 
-/** Answers one page; a full page links to the next, as the spec's `Link` header does. */
-function sendPage(res: Response, path: string, items: string[], n: number | undefined, body: object): void {
-  if (n !== undefined && n > 0 && items.length === n) {
-    const query = new URLSearchParams({ last: items[items.length - 1]!, n: String(n) });
-    res.setHeader('Link', `<${path}?${query.toString()}>; rel="next"`);
-  }
-  res.json(body);
+/**
+ * One page of `n` from `fetched`, which holds up to n + 1 items (the extra one tells whether more
+ * remain), with the spec's `Link` to the next page when they do.
+ */
+function pageOfItems(res: Response, path: string, fetched: string[], n: number | undefined): string[] {
+  if (n === undefined || fetched.length <= n) return fetched;
+  const items = fetched.slice(0, n);
+  const query = new URLSearchParams({ last: items[items.length - 1]!, n: String(n) });
+  res.setHeader('Link', `<${path}?${query.toString()}>; rel="next"`);
+  return items;
 }
 
 /** `GET /v2/<name>/tags/list` */
 export async function listTags(ctx: RegistryContext, name: string, req: Request, res: Response) {
   const page = pageOf(req);
   const repository = await existingRepository(ctx.prisma, name, 'NAME_UNKNOWN');
-  const tags =
-    page.n === 0 ? [] : await listTagNames(ctx.prisma, repository.id, { last: page.last, limit: page.n });
-  sendPage(res, `/v2/${name}/tags/list`, tags, page.n, { name, tags });
+  const limit = page.n === undefined ? undefined : page.n + 1;
+  const fetched =
+    page.n === 0 ? [] : await listTagNames(ctx.prisma, repository.id, { last: page.last, limit });
+  res.json({ name, tags: pageOfItems(res, `/v2/${name}/tags/list`, fetched, page.n) });
 }
 
 /** `GET /v2/_catalog` */
 export async function listCatalog(ctx: RegistryContext, req: Request, res: Response) {
   const page = pageOf(req);
   const n = page.n ?? CATALOG_DEFAULT_PAGE;
-  const repositories = n === 0 ? [] : await listRepositoryPaths(ctx.prisma, { last: page.last, limit: n });
-  sendPage(res, '/v2/_catalog', repositories, n, { repositories });
+  const fetched = n === 0 ? [] : await listRepositoryPaths(ctx.prisma, { last: page.last, limit: n + 1 });
+  res.json({ repositories: pageOfItems(res, '/v2/_catalog', fetched, n) });
 }
 
 /** `GET /v2/<name>/referrers/<digest>[?artifactType=]`: an index of the manifests whose subject is it. */

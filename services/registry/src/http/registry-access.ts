@@ -6,7 +6,7 @@ import { REGISTRY_TOKEN_AUDIENCE } from './base';
 export type RepositoryAction = 'pull' | 'push' | 'delete';
 
 /** The scope a client must ask for to take `action`, as distribution names it in its challenge. */
-function scopeFor(name: string, action: RepositoryAction): string {
+export function scopeFor(name: string, action: RepositoryAction): string {
   return `repository:${name}:${action === 'push' ? 'pull,push' : action}`;
 }
 
@@ -42,12 +42,14 @@ export function projectIdFor(res: Response, name: string): number {
   return projectId;
 }
 
+export const CATALOG_SCOPE = 'registry:catalog:*';
+
 /** Whether the token lists the whole registry (`registry:catalog:*`). */
 export function requireCatalogAccess(res: Response, realm: string): void {
   if (hasAccess(registryToken(res), 'registry', 'catalog', '*')) return;
   res.setHeader(
     'WWW-Authenticate',
-    `Bearer realm="${realm}",service="${REGISTRY_TOKEN_AUDIENCE}",scope="registry:catalog:*",error="insufficient_scope"`,
+    `Bearer realm="${realm}",service="${REGISTRY_TOKEN_AUDIENCE}",scope="${CATALOG_SCOPE}",error="insufficient_scope"`,
   );
   throw new OciError('UNAUTHORIZED', [{ Type: 'registry', Name: 'catalog', Action: '*' }]);
 }

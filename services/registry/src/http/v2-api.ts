@@ -4,7 +4,13 @@ import { deleteBlob, getBlob } from './blobs';
 import { getReferrers, listCatalog, listTags } from './discovery';
 import { toOciError } from './domain-errors';
 import { getManifest, putManifest, removeManifest } from './manifests';
-import { requireCatalogAccess, requireRepositoryAccess, type RepositoryAction } from './registry-access';
+import {
+  CATALOG_SCOPE,
+  requireCatalogAccess,
+  requireRepositoryAccess,
+  scopeFor,
+  type RepositoryAction,
+} from './registry-access';
 import type { RegistryContext } from './registry-context';
 import { checkName } from './repository-lookup';
 import { appendChunk, cancelUpload, completeUpload, startUpload, uploadStatus } from './uploads';
@@ -47,6 +53,15 @@ function handlerFor(route: V2Route, method: string): [RepositoryAction, Handler]
         return ['push', (ctx, _req, res) => cancelUpload(ctx, route.name, route.uploadId, res)];
       return null;
   }
+}
+
+/** The scope a request needs, for the challenge of a request that has no valid token. */
+export function scopeOfRequest(path: string, method: string): string | undefined {
+  const route = parseV2Route(path);
+  if (!route) return undefined;
+  if (route.kind === 'catalog') return CATALOG_SCOPE;
+  const handler = handlerFor(route, method);
+  return handler ? scopeFor(route.name, handler[0]) : undefined;
 }
 
 /**
