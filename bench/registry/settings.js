@@ -1,0 +1,23 @@
+'use strict';
+// What the run measures, from the environment so a quick smaller run needs no edit.
+const MiB = 1024 * 1024;
+
+const SETTINGS = {
+  blobBytes: Number(process.env.BENCH_BLOB_BYTES ?? 1024 * MiB),
+  wrk: { threads: 2, connections: 32, seconds: Number(process.env.BENCH_WRK_SECONDS ?? 10) },
+  pullLayers: 5,
+  pullLayerBytes: Number(process.env.BENCH_LAYER_MIB ?? 20) * MiB,
+  pullRepetitions: Number(process.env.BENCH_PULL_REPETITIONS ?? 3),
+  /** `distribution,stowage` by default; one of them alone to measure only that registry. */
+  targets: (process.env.BENCH_TARGETS ?? 'distribution,stowage').split(','),
+};
+
+// Both registries serve the same repository name; Stowage needs its group and project to exist.
+const NAMING = { group: 'bench', project: 'app', image: 'image' };
+const REPOSITORY = `${NAMING.group}/${NAMING.project}/${NAMING.image}`;
+
+/** `1 GiB`, `64 MiB`: sizes in the figures' titles, so a smaller run says so. */
+const sizeLabel = (bytes) =>
+  bytes % (1024 * MiB) === 0 ? `${bytes / 1024 / MiB} GiB` : `${(bytes / MiB).toFixed(0)} MiB`;
+
+module.exports = { MiB, SETTINGS, NAMING, REPOSITORY, sizeLabel };
