@@ -5,6 +5,7 @@ import { validateClaims } from './token-claims';
 import { readTokenHeader } from './token-header';
 import { TokenInvalidError } from './token-invalid-error';
 import type { VerifiedToken } from './verified-token';
+import { VerifiedTokenCache } from './verified-token-cache';
 
 export interface TokenVerifierOptions {
   /** auth-token's JWKS endpoint (http or https). */
@@ -82,9 +83,13 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const audiences = [...options.audiences];
+  const verified = new VerifiedTokenCache();
 
   return {
     async verify(token, audience) {
+      const at = now();
+      const cached = verified.get(token, audience, at, clockToleranceSeconds);
+      if (cached) return cached;
       const { kid } = readTokenHeader(token);
       const key = await keys.getKey(kid);
       const payload = verifySignature(token, key);
@@ -92,12 +97,16 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         issuer: options.issuer,
         audiences: audience === undefined ? audiences : [audience],
         clockToleranceSeconds,
-        now: now(),
+        now: at,
       });
-      return { ...claims, keyId: kid };
+      const result = { ...claims, keyId: kid };
+      verified.set(token, audience, result);
+      return result;
     },
     invalidateKeys() {
       keys.invalidate();
+      // A key may have been withdrawn: tokens it signed must be checked again.
+      verified.clear();
     },
   };
 }

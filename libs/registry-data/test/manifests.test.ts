@@ -68,9 +68,11 @@ describe('registry-data manifests and tags', () => {
     expect((await findManifestByPath(fixture.prisma, repository.path, { tag: 'v1' }))?.digest).toBe(
       manifest.digest,
     );
-    expect((await findManifestByPath(fixture.prisma, repository.path, { digest: manifest.digest }))?.id).toBe(
-      stored.id,
-    );
+    expect(await findManifestByPath(fixture.prisma, repository.path, { digest: manifest.digest })).toEqual({
+      digest: manifest.digest,
+      mediaType: MEDIA_TYPES.ociManifest,
+      payload: new Uint8Array(manifest.payload),
+    });
     expect(await findManifestByPath(fixture.prisma, 'group/project/other', { tag: 'v1' })).toBeNull();
     expect(await outbox()).toEqual([
       {

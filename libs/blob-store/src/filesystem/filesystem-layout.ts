@@ -32,3 +32,10 @@ export class FilesystemLayout {
     return path.join(this.uploadsDirectory, uploadId);
   }
 }
+
+/**
+ * Bytes per read when streaming a file. Node's default (64 KiB) makes a 1 GiB download 16,384
+ * chunks through every stream and socket it passes; 1 MiB chunks cut that overhead without
+ * holding much memory.
+ */
+export const READ_CHUNK_BYTES = 1024 * 1024;

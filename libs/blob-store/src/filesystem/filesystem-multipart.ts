@@ -7,7 +7,7 @@ import { InvalidUploadPartError, UploadNotFoundError } from '../errors';
 import { validatePartNumber } from '../keys';
 import type { UploadPart } from '../ports';
 import { hasCode, writeTempFile } from './file-writes';
-import type { FilesystemLayout } from './filesystem-layout';
+import { READ_CHUNK_BYTES, type FilesystemLayout } from './filesystem-layout';
 
 const UPLOAD_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const STATE_FILE = 'upload.json';
@@ -93,7 +93,7 @@ export class FilesystemMultipartUploads {
       files.push(file);
     }
     return writeTempFile(this.layout.tempDirectory, async function* concatenate() {
-      for (const file of files) yield* createReadStream(file);
+      for (const file of files) yield* createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
     });
   }
 

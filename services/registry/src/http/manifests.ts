@@ -10,7 +10,7 @@ import {
   MANIFEST_MEDIA_TYPES,
   parseDigest,
   saveManifest,
-  type Manifest,
+  type ServedManifest,
 } from '@stowage/registry-data';
 import { parseManifest } from '../manifests/parse-manifest';
 import { projectIdFor } from './registry-access';
@@ -52,7 +52,7 @@ function acceptable(req: Request, mediaType: string): boolean {
   return !types.some((type) => MANIFEST_MEDIA_TYPES.includes(type));
 }
 
-function describeManifest(res: Response, manifest: Manifest): void {
+function describeManifest(res: Response, manifest: ServedManifest): void {
   res.setHeader('Content-Type', manifest.mediaType);
   res.setHeader('Docker-Content-Digest', manifest.digest);
   res.setHeader('ETag', `"${manifest.digest}"`);
