@@ -15,3 +15,4 @@ export type { RunningService, ServiceOptions } from './run-service';
 export { bearerChallenge } from './bearer-challenge';
 export { INTERNAL_SECRET_HEADER, requireInternalSecret } from './internal-secret';
 export type { BearerChallengeOptions } from './bearer-challenge';
+export { pageOf, setPaginationHeaders, slicePage, type Page } from './gitlab-pagination';

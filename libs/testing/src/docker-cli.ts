@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { runCommand, type CommandRun } from './run-command';
 
 export interface DockerRunOptions {
   /** Written to the command's stdin, which is then closed (e.g. the secret for `--password-stdin`). */
@@ -12,11 +12,8 @@ export interface DockerRunOptions {
   timeoutMs?: number;
 }
 
-export interface DockerRun {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+/** What a finished `docker` command printed, and its exit code. */
+export type DockerRun = CommandRun;
 
 /**
  * The real `docker` client with a configuration directory of its own, so whatever a test does
@@ -31,36 +28,6 @@ export interface DockerCli {
   cleanup(): Promise<void>;
 }
 
-const DEFAULT_TIMEOUT_MS = 60_000;
-
-function run(args: readonly string[], env: NodeJS.ProcessEnv, options: DockerRunOptions): Promise<DockerRun> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  return new Promise((resolve, reject) => {
-    const child = spawn('docker', args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    // The arguments may be quoted in a failure message; the input may be a secret, so it never is.
-    const timer = setTimeout(() => {
-      child.kill('SIGKILL');
-      reject(new Error(`docker ${args.join(' ')} did not finish in ${timeoutMs} ms; stderr:\n${stderr}`));
-    }, timeoutMs);
-    child.once('error', (error) => {
-      clearTimeout(timer);
-      reject(error);
-    });
-    // 'close' rather than 'exit': by then stdout and stderr have been read to the end.
-    child.once('close', (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-    // A command that exits before reading stdin makes the write fail with EPIPE; its exit code says why.
-    child.stdin.once('error', () => undefined);
-    child.stdin.end(options.input ?? '');
-  });
-}
-
 /** Creates a {@link DockerCli} with a fresh, empty DOCKER_CONFIG directory. */
 export async function createDockerCli(): Promise<DockerCli> {
   const configDir = await mkdtemp(path.join(tmpdir(), 'stowage-docker-config-'));
@@ -68,7 +35,7 @@ export async function createDockerCli(): Promise<DockerCli> {
   return {
     configDir,
     docker: (args, options = {}) =>
-      run(args, { ...process.env, ...options.env, DOCKER_CONFIG: configDir }, options),
+      runCommand('docker', args, { ...process.env, ...options.env, DOCKER_CONFIG: configDir }, options),
     cleanup() {
       removed ??= rm(configDir, { recursive: true, force: true });
       return removed;

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { ApiError } from '@stowage/http';
+import { ApiError, pageOf, setPaginationHeaders } from '@stowage/http';
 import type { Prisma } from '../../generated/prisma/client';
 import { ACCESS_LEVEL } from '../../domain/access-level';
 import { groupRole, projectRole } from '../../domain/caller-role';
@@ -15,7 +15,6 @@ import { addProblem, hasProblems, type FieldProblems } from '../../domain/users/
 import { audit } from '../audit';
 import type { ApiContext } from './api-context';
 import { requireAdmin, requireUser } from './api-principal';
-import { pageOf, setPaginationHeaders } from './pagination';
 import { booleanParam, idParam, parseParams } from './params';
 import { presentDeployToken } from './presenters/deploy-token';
 import { requireRole } from './require-role';

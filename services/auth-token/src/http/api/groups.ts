@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ApiError } from '@stowage/http';
+import { ApiError, pageOf, setPaginationHeaders } from '@stowage/http';
 import { z } from 'zod';
 import type { Namespace, PrismaClient, User } from '../../generated/prisma/client';
 import { createGroup } from '../../domain/groups/create-group';
@@ -13,7 +13,6 @@ import { ALLOW_ALL_MOVES, type RenameGuard } from '../../domain/projects/rename-
 import { findVisibleGroup } from '../../domain/visibility';
 import type { ApiContext } from './api-context';
 import { currentUser, requireUser } from './api-principal';
-import { pageOf, setPaginationHeaders } from './pagination';
 import { booleanParam, parseParams } from './params';
 import { presentGroup } from './presenters/group';
 import { presentProjects } from './projects';

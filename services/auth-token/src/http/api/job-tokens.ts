@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { ApiError } from '@stowage/http';
+import { ApiError, pageOf, setPaginationHeaders } from '@stowage/http';
 import type { JobToken, Project, User } from '../../generated/prisma/client';
 import { ACCESS_LEVEL, NO_ACCESS } from '../../domain/access-level';
 import { projectRole } from '../../domain/caller-role';
@@ -20,7 +20,6 @@ import { parseRef } from '../../domain/lookup';
 import { audit } from '../audit';
 import type { ApiContext } from './api-context';
 import { requireUser } from './api-principal';
-import { pageOf, setPaginationHeaders } from './pagination';
 import { booleanParam, idParam, parseParams } from './params';
 import { presentAllowlistedProject, presentJobToken, presentScopeLink } from './presenters/job-token';
 import { requireRole } from './require-role';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import { ApiError } from '@stowage/http';
+import { ApiError, pageOf, setPaginationHeaders } from '@stowage/http';
 import { z } from 'zod';
 import {
   addMember,
@@ -13,7 +13,6 @@ import { findVisibleGroup, findVisibleProject } from '../../domain/visibility';
 import { audit } from '../audit';
 import type { ApiContext } from './api-context';
 import { currentUser, requireUser } from './api-principal';
-import { pageOf, setPaginationHeaders } from './pagination';
 import { dateParam, idParam, parseParams } from './params';
 import { presentMember } from './presenters/member';
 import { accessLevelParam, refParam } from './resource-params';

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { ApiError } from '@stowage/http';
+import { ApiError, pageOf, setPaginationHeaders } from '@stowage/http';
 import type { PersonalAccessToken, Prisma, User } from '../../generated/prisma/client';
 import { issuePersonalAccessToken } from '../../domain/personal-access-tokens/issue-token';
 import { revokePersonalAccessToken } from '../../domain/personal-access-tokens/revoke-token';
@@ -17,7 +17,6 @@ import { addProblem, hasProblems, type FieldProblems } from '../../domain/users/
 import { audit } from '../audit';
 import type { ApiContext } from './api-context';
 import { principalOf, requireAdmin, requireUser } from './api-principal';
-import { pageOf, setPaginationHeaders } from './pagination';
 import { booleanParam, dateParam, idParam, parseParams } from './params';
 import { presentPersonalAccessToken } from './presenters/personal-access-token';
 import { scopesParam } from './token-params';

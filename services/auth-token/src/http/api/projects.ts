@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import { ApiError } from '@stowage/http';
+import { ApiError, pageOf, setPaginationHeaders } from '@stowage/http';
 import { z } from 'zod';
 import type { PrismaClient, Project, User } from '../../generated/prisma/client';
 import { fullNames } from '../../domain/groups/group-tree';
@@ -19,7 +19,6 @@ import { updateProject } from '../../domain/projects/update-project';
 import { findVisibleProject } from '../../domain/visibility';
 import type { ApiContext } from './api-context';
 import { currentUser, requireAdmin, requireUser } from './api-principal';
-import { pageOf, setPaginationHeaders } from './pagination';
 import { booleanParam, idParam, parseParams } from './params';
 import { presentProject } from './presenters/project';
 import { optionalIdParam, refParam, sortParam, visibilityParam } from './resource-params';

@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import { z } from 'zod';
-import { ApiError } from '@stowage/http';
+import { ApiError, pageOf, setPaginationHeaders } from '@stowage/http';
 import type { User } from '../../generated/prisma/client';
 import { ALLOW_ALL_MOVES, type RenameGuard } from '../../domain/projects/rename-guard';
 import { createUser } from '../../domain/users/create-user';
@@ -11,7 +11,6 @@ import { setUserState, type UserState } from '../../domain/users/user-state';
 import { audit } from '../audit';
 import type { ApiContext } from './api-context';
 import { currentUser, requireAdmin, requireUser } from './api-principal';
-import { pageOf, setPaginationHeaders } from './pagination';
 import { booleanParam, idParam, parseParams } from './params';
 import { presentUser } from './presenters/user';
 

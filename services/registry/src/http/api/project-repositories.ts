@@ -1,3 +1,4 @@
+import { pageOf, setPaginationHeaders, slicePage } from '@stowage/http';
 import type { RequestHandler } from 'express';
 import {
   listRepositoriesOfProjects,
@@ -8,7 +9,6 @@ import {
 } from '@stowage/registry-data';
 import { enqueueOrUndo } from './enqueue-job';
 import { readableProject, requireDestroy } from './identity-access';
-import { pageOf, setPaginationHeaders, slicePage } from './pagination';
 import { booleanParam, optionalString, type Params } from './params';
 import { repositoryOfProject } from './project-repository';
 import { filterByName, presentRepositories } from './repository-list';

@@ -1,8 +1,7 @@
 import type { RequestHandler } from 'express';
-import { ApiError } from '@stowage/http';
+import { ApiError, pageOf, setPaginationHeaders } from '@stowage/http';
 import { deleteTag, findTagDetails, isValidTag, listTagsPage, type TagOrder } from '@stowage/registry-data';
 import { readableProject, requireDestroy } from './identity-access';
-import { pageOf, setPaginationHeaders } from './pagination';
 import { enumParam, type Params } from './params';
 import { repositoryOfProject } from './project-repository';
 import { tagDetailsJson, tagJson } from './repository-json';

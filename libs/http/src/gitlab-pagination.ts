@@ -1,5 +1,5 @@
 import type { Request, Response } from 'express';
-import { ApiError } from '@stowage/http';
+import { ApiError } from './errors';
 
 export interface Page {
   page: number;
@@ -58,4 +58,9 @@ export function setPaginationHeaders(
   if (next) links.push(link(next, 'next'));
   links.push(link(1, 'first'), link(totalPages, 'last'));
   res.setHeader('Link', links.join(', '));
+}
+
+/** One page of rows already in memory. */
+export function slicePage<T>(rows: readonly T[], page: Page): T[] {
+  return rows.slice(page.skip, page.skip + page.take);
 }
