@@ -1,6 +1,12 @@
 import type { Request, Response } from 'express';
 import { OciError } from '@stowage/http';
-import { listReferrers, listRepositoryPaths, listTagNames, MEDIA_TYPES } from '@stowage/registry-data';
+import {
+  findRepository,
+  listReferrers,
+  listRepositoryPaths,
+  listTagNames,
+  MEDIA_TYPES,
+} from '@stowage/registry-data';
 import type { RegistryContext } from './registry-context';
 import { existingRepository, requireDigest } from './repository-lookup';
 
@@ -64,7 +70,8 @@ export async function getReferrers(
 ) {
   requireDigest(digest);
   const artifactType = typeof req.query.artifactType === 'string' ? req.query.artifactType : undefined;
-  const repository = await existingRepository(ctx.prisma, name, 'NAME_UNKNOWN').catch(() => null);
+  // No repository means no referrers: the spec answers an empty index, not an error.
+  const repository = await findRepository(ctx.prisma, name);
   const referrers = repository ? await listReferrers(ctx.prisma, repository.id, digest, artifactType) : [];
   if (artifactType) res.setHeader('OCI-Filters-Applied', 'artifactType');
   res.setHeader('Content-Type', MEDIA_TYPES.ociIndex);

@@ -77,7 +77,13 @@ export async function startUpload(ctx: RegistryContext, name: string, req: Reque
   }
   const upload = await createUpload(ctx.prisma, repository.id);
   if (!expected) return describeUpload(res, name, upload, 202);
-  await finishUpload(ctx, name, upload, req, expected, res);
+  try {
+    await finishUpload(ctx, name, upload, req, expected, res);
+  } catch (error) {
+    // The client was never told where this upload lives, so nobody could resume it.
+    await ctx.uploads.cancel(upload).catch(() => undefined);
+    throw error;
+  }
 }
 
 async function finishUpload(
