@@ -14,5 +14,6 @@ export { runService } from './run-service';
 export type { RunningService, ServiceOptions } from './run-service';
 export { bearerChallenge } from './bearer-challenge';
 export { INTERNAL_SECRET_HEADER, requireInternalSecret } from './internal-secret';
+export { callInternalApi, type InternalAnswer, type InternalCallOptions } from './internal-call';
 export type { BearerChallengeOptions } from './bearer-challenge';
 export { pageOf, setPaginationHeaders, slicePage, type Page } from './gitlab-pagination';

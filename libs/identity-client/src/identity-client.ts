@@ -4,6 +4,7 @@ import { AnswerCache } from './answer-cache';
 import type { AuthorizeRequest, AuthorizeResponse, IdentityCredentials } from './authorize-contract';
 import { IdentityThrottledError, IdentityUnauthorizedError, IdentityUnavailableError } from './errors';
 import { parseAuthorizeResponse } from './parse-authorize-response';
+import { callInternalApi, type InternalAnswer } from '@stowage/http';
 
 export interface IdentityClientOptions {
   /** auth-token's base URL, e.g. `http://auth-token:5001`. */
@@ -37,7 +38,6 @@ export interface IdentityClient {
 }
 
 export const IDENTITY_EVENTS = 'identity.#';
-const INTERNAL_SECRET_HEADER = 'X-Stowage-Internal-Secret';
 const DEFAULTS = { cacheTtlMs: 10_000, maxEntries: 10_000, timeoutMs: 5_000 };
 
 /** Credentials as a fixed-order array, so equal credentials always serialise alike. */
@@ -86,26 +86,9 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const inFlight = new Map<string, Promise<AuthorizeResponse>>();
 
   async function call(request: AuthorizeRequest): Promise<AuthorizeResponse> {
-    const headers: Record<string, string> = {
-      'content-type': 'application/json',
-      accept: 'application/json',
-    };
-    if (options.internalSecret) headers[INTERNAL_SECRET_HEADER] = options.internalSecret;
-    let response: Response;
-    let body: unknown;
+    let response: InternalAnswer;
     try {
-      response = await fetch(endpoint, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify(request),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      if (response.status !== 200) {
-        // Read and drop the body so the connection goes back to the pool.
-        await response.arrayBuffer().catch(() => undefined);
-      } else {
-        body = await response.json();
-      }
+      response = await callInternalApi(endpoint, request, { secret: options.internalSecret, timeoutMs });
     } catch (error) {
       throw new IdentityUnavailableError('auth-token did not answer the authorize call', { cause: error });
     }
@@ -117,7 +100,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
         status: response.status,
       });
     }
-    const answer = parseAuthorizeResponse(body);
+    const answer = parseAuthorizeResponse(response.body);
     if (!answer)
       throw new IdentityUnavailableError('auth-token answered the authorize call outside the contract');
     return answer;

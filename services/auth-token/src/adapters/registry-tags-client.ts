@@ -1,4 +1,4 @@
-import { INTERNAL_SECRET_HEADER } from '@stowage/http';
+import { callInternalApi, type InternalAnswer } from '@stowage/http';
 import type { RegistryTags } from '../domain/projects/registry-rename-guard';
 
 export interface RegistryTagsClientOptions {
@@ -39,21 +39,15 @@ function parseAnswer(body: unknown): number[] | null {
  */
 export function registryTagsClient(options: RegistryTagsClientOptions): RegistryTags {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
-  if (options.internalSecret) headers[INTERNAL_SECRET_HEADER] = options.internalSecret;
 
   async function ask(endpoint: string, projectIds: number[]): Promise<number[]> {
-    let response: Response;
-    let body: unknown;
+    let response: InternalAnswer;
     try {
-      response = await fetch(endpoint, {
-        method: 'POST',
-        headers,
-        body: JSON.stringify({ project_ids: projectIds }),
-        signal: AbortSignal.timeout(timeoutMs),
-      });
-      // A failed call's body is read and dropped so the connection goes back to the pool.
-      body = response.status === 200 ? await response.json() : await response.arrayBuffer();
+      response = await callInternalApi(
+        endpoint,
+        { project_ids: projectIds },
+        { secret: options.internalSecret, timeoutMs },
+      );
     } catch (error) {
       throw new RegistryUnavailableError('the registry did not answer the tags-present call', {
         cause: error,
@@ -64,7 +58,7 @@ export function registryTagsClient(options: RegistryTagsClientOptions): Registry
         `the registry answered the tags-present call with ${response.status}`,
       );
     }
-    const answer = parseAnswer(body);
+    const answer = parseAnswer(response.body);
     if (!answer)
       throw new RegistryUnavailableError('the registry answered the tags-present call outside the contract');
     return answer;
