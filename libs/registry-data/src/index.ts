@@ -18,3 +18,4 @@ export * from './repository-listing';
 export * from './tag-listing';
 export * from './repository-deletion';
 export * from './bulk-tag-deletion';
+export * from './tag-name-pattern';

@@ -6,11 +6,11 @@ import {
   runBulkTagDeletion,
   MalformedJobError,
   BULK_TAG_DELETE_QUEUE,
+  compileTagNamePattern,
   type BulkTagDeleteJob,
   type PrismaClient,
   type TagCleanupRules,
 } from '@stowage/registry-data';
-import { compileTagNamePattern } from './tag-name-pattern';
 
 function rulesOf(job: BulkTagDeleteJob): TagCleanupRules {
   const requestedAt = new Date(job.requested_at);
