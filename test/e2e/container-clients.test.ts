@@ -19,6 +19,7 @@ import {
   type RegistryUnderTest,
 } from './support/registry-under-test';
 import { START_TIMEOUT_MS, STOP_TIMEOUT_MS } from './support/standalone';
+import { cleanUpSteps } from './support/clean-up';
 
 // The real clients against the registry through the gateway, in both modes: docker (login,
 // build and push, pull by tag and by digest, cross-repository mount, a manifest list), podman,
@@ -118,14 +119,7 @@ function describeContainerClients(
   }, timeouts.start);
 
   afterAll(async () => {
-    const problems: unknown[] = [];
-    const attempt = async (step: () => Promise<unknown>) => {
-      try {
-        await step();
-      } catch (error) {
-        problems.push(error);
-      }
-    };
+    const { attempt, finish } = cleanUpSteps();
     // By id, with every tag this run gave them: the images exist only for this run.
     if (docker && builtImageIds.size > 0)
       await attempt(() => docker!.docker(['image', 'rm', '-f', ...builtImageIds]));
@@ -133,7 +127,7 @@ function describeContainerClients(
     await attempt(async () => containers?.cleanup());
     await attempt(() => removeDir(workDir));
     await attempt(async () => target?.stop());
-    if (problems.length > 0) throw new AggregateError(problems, 'clean-up failed');
+    finish('clean-up failed');
   }, timeouts.stop + 60_000);
 
   const step = (name: string, body: () => Promise<void>) =>

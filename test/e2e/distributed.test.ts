@@ -28,6 +28,8 @@ import {
   type ExitStatus,
   type NodeProcess,
 } from './support/processes';
+import { cleanUpSteps } from './support/clean-up';
+import { infrastructureEnv } from './support/infrastructure-env';
 
 // `pnpm start:distributed` end to end: the compiled launcher starts one OS process per service
 // against real PostgreSQL, RabbitMQ and an S3 server, and the test talks to them over HTTP only.
@@ -103,41 +105,28 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
     // startNodeScript passes these (and PATH) only, not Jest's environment (NODE_ENV=test...),
     // so the services run as an operator would start them.
     const env: Record<string, string> = {
-      HOST: '127.0.0.1',
       PORT: String(ports.gateway),
       AUTH_TOKEN_PORT: String(ports['auth-token']),
       REGISTRY_PORT: String(ports.registry),
       DEPENDENCY_PROXY_PORT: String(ports['dependency-proxy']),
       PACKAGE_REGISTRY_PORT: String(ports['package-registry']),
       CLEANUP_WORKER_PORT: String(ports['cleanup-worker']),
-      DATABASE_URL: database.url,
-      AMQP_URL,
-      AMQP_PREFIX: amqpPrefix,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_BUCKET: s3.bucket,
-      S3_ACCESS_KEY_ID: s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
-      EXTERNAL_URL: url('gateway'),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      INITIAL_ROOT_TOKEN: rootToken,
-      INTERNAL_API_SECRET: internalApiSecret,
+      ...infrastructureEnv({
+        databaseUrl: database.url,
+        amqpPrefix,
+        s3,
+        dataDir,
+        externalUrl: url('gateway'),
+        rootToken,
+        internalApiSecret,
+      }),
     };
     launcher = startNodeScript(LAUNCHER, env);
   }, TEST_TIMEOUT_MS);
 
   afterAll(async () => {
     // Runs whatever happened above, so each step is attempted even when an earlier one fails.
-    const problems: unknown[] = [];
-    const attempt = async (step: () => Promise<unknown>) => {
-      try {
-        await step();
-      } catch (error) {
-        problems.push(error);
-      }
-    };
+    const { attempt, finish } = cleanUpSteps();
     // SIGKILL every process of the run first: the launcher's children share its stdout, so it
     // does not count as exited while an orphaned service still holds that pipe open.
     await attempt(async () => killAll(await processesOfThisRun()));
@@ -147,7 +136,7 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
     if (database) await attempt(() => database!.drop());
     await attempt(() => deleteEverythingWithPrefix(AMQP_URL, amqpPrefix));
     await attempt(() => removeDir(dataDir));
-    if (problems.length > 0) throw new AggregateError(problems, 'clean-up failed');
+    finish('clean-up failed');
   }, TEST_TIMEOUT_MS);
 
   it(

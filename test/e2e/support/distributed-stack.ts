@@ -12,6 +12,8 @@ import { freePorts } from './free-ports';
 import { createTestDatabase, type TestDatabase } from './postgres-database';
 import { randomSecret } from './identity-world';
 import { REPO_ROOT, makeTempDir, removeDir, startNodeScript, waitUntil, type NodeProcess } from './processes';
+import { cleanUpSteps } from './clean-up';
+import { infrastructureEnv } from './infrastructure-env';
 
 /**
  * Distributed mode with each service started by the test itself, one OS process per service,
@@ -102,14 +104,7 @@ export async function startDistributedStack(
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
-      const problems: unknown[] = [];
-      const attempt = async (step: () => Promise<unknown>) => {
-        try {
-          await step();
-        } catch (error) {
-          problems.push(error);
-        }
-      };
+      const { attempt, finish } = cleanUpSteps();
       // The gateway first, then the rest: no request reaches a service that is going away.
       for (const service of [...SERVICES].reverse()) {
         const child = current.get(service);
@@ -117,7 +112,7 @@ export async function startDistributedStack(
       }
       await attempt(() => deleteEverythingWithPrefix(AMQP_URL, amqpPrefix));
       for (const cleanup of cleanups.reverse()) await attempt(cleanup);
-      if (problems.length > 0) throw new AggregateError(problems, 'stopping distributed mode failed');
+      finish('stopping distributed mode failed');
     })();
     return stopped;
   };
@@ -135,21 +130,15 @@ export async function startDistributedStack(
     ) as Record<ServiceName, number>;
     const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
     const env: Record<string, string> = {
-      HOST: '127.0.0.1',
-      DATABASE_URL: database.url,
-      AMQP_URL,
-      AMQP_PREFIX: amqpPrefix,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_BUCKET: s3.bucket,
-      S3_ACCESS_KEY_ID: s3.accessKeyId,
-      S3_SECRET_ACCESS_KEY: s3.secretAccessKey,
-      S3_FORCE_PATH_STYLE: 'true',
-      EXTERNAL_URL: url('gateway'),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      INITIAL_ROOT_TOKEN: rootToken,
-      INTERNAL_API_SECRET: randomSecret(),
+      ...infrastructureEnv({
+        databaseUrl: database.url,
+        amqpPrefix,
+        s3,
+        dataDir,
+        externalUrl: url('gateway'),
+        rootToken,
+        internalApiSecret: randomSecret(),
+      }),
       AUTH_TOKEN_URL: url('auth-token'),
       REGISTRY_URL: url('registry'),
       DEPENDENCY_PROXY_URL: url('dependency-proxy'),
