@@ -19,13 +19,16 @@ export interface BearerChallengeOptions {
  */
 export function bearerChallenge(options: BearerChallengeOptions): RequestHandler {
   const base = `Bearer realm="${options.realm}",service="${options.service}"`;
-  return async (req, res, next) => {
+  // Only a refused request needs its scope worked out, not every request that carries a token.
+  const challengeFor = (req: Request) => {
     const scope = options.scope?.(req);
-    const challenge = scope ? `${base},scope="${scope}"` : base;
+    return scope ? `${base},scope="${scope}"` : base;
+  };
+  return async (req, res, next) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) {
-      res.setHeader('WWW-Authenticate', challenge);
+      res.setHeader('WWW-Authenticate', challengeFor(req));
       next(new OciError('UNAUTHORIZED'));
       return;
     }
@@ -35,7 +38,7 @@ export function bearerChallenge(options: BearerChallengeOptions): RequestHandler
       next();
     } catch (error) {
       req.log.info('registry token rejected', { reason: (error as { reason?: string }).reason });
-      res.setHeader('WWW-Authenticate', `${challenge},error="invalid_token"`);
+      res.setHeader('WWW-Authenticate', `${challengeFor(req)},error="invalid_token"`);
       next(new OciError('UNAUTHORIZED'));
     }
   };
