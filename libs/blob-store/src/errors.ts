@@ -1,3 +1,5 @@
+import { DependencyUnavailableError } from '@stowage/errors';
+
 /**
  * Domain errors of the blob store. They carry no HTTP status: the HTTP layer of each service maps
  * them (BlobNotFoundError -> 404 BLOB_UNKNOWN, RangeNotSatisfiableError -> 416, ...). Adapters
@@ -55,5 +57,17 @@ export class InvalidUploadPartError extends Error {
     readonly reason: string,
   ) {
     super(`invalid part ${partNumber} of upload ${uploadId}: ${reason}`);
+  }
+}
+
+/**
+ * Storage could not be reached, timed out, or answered with a server error (after the SDK's own
+ * retries): an outage, not a bug and not a missing object. The HTTP layer answers 503.
+ */
+export class StorageUnavailableError extends DependencyUnavailableError {
+  override readonly name = 'StorageUnavailableError';
+
+  constructor(message: string, options: { cause?: unknown } = {}) {
+    super('storage', message, options);
   }
 }

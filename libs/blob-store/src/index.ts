@@ -12,6 +12,7 @@ export {
   InvalidBlobKeyError,
   InvalidUploadPartError,
   RangeNotSatisfiableError,
+  StorageUnavailableError,
   UploadNotFoundError,
 } from './errors';
 export { validateKey, validatePrefix } from './keys';

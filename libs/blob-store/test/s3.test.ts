@@ -1,4 +1,6 @@
-import { S3BlobStore, createBlobStore, type S3Options } from '@stowage/blob-store';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { S3BlobStore, StorageUnavailableError, createBlobStore, type S3Options } from '@stowage/blob-store';
 import { startS3Server, uniqueName, type S3Server } from '@stowage/testing';
 import { blobStoreContract } from './blob-store-contract';
 import { collect } from './blob-store-helpers';
@@ -38,8 +40,40 @@ describe('S3BlobStore against s3rver', () => {
       return store;
     };
 
+    const after: Array<() => Promise<void>> = [];
+
     afterEach(async () => {
       await Promise.all(stores.splice(0).map((store) => store.close()));
+      await Promise.all(after.splice(0).map((cleanUp) => cleanUp()));
+    });
+
+    it('when the server answers only 503, then every kind of call rejects with StorageUnavailableError', async () => {
+      // A refused connection is the other kind of outage; Jest's sandbox hides its error code from
+      // the SDK, so the end-to-end fault-injection suite covers it with real processes.
+      const unavailable = http.createServer((_req, res) => {
+        res.writeHead(503, { 'content-type': 'application/xml' });
+        res.end('<Error><Code>ServiceUnavailable</Code><Message>down</Message></Error>');
+      });
+      await new Promise<void>((resolve) => unavailable.listen(0, '127.0.0.1', resolve));
+      after.push(() => new Promise<void>((resolve) => unavailable.close(() => resolve())));
+      const port = (unavailable.address() as AddressInfo).port;
+      const store = newStore({ endpoint: `http://127.0.0.1:${port}` });
+      const calls: Array<[string, () => Promise<unknown>]> = [
+        ['get', () => store.get('registry/blobs/x')],
+        ['stat', () => store.stat('registry/blobs/x')],
+        ['put', () => store.put('registry/blobs/x', Buffer.from('x'))],
+        ['list', () => collect(store.list('registry/'))],
+        ['createMultipartUpload', () => store.createMultipartUpload('registry/uploads/x')],
+        ['checkHealth', () => store.checkHealth()],
+      ];
+      for (const [name, call] of calls) {
+        const error = await call().then(
+          () => undefined,
+          (failure: unknown) => failure,
+        );
+        expect({ name, error }).toEqual({ name, error: expect.any(StorageUnavailableError) });
+        expect((error as StorageUnavailableError).dependency).toBe('storage');
+      }
     });
 
     it('when the factory gets s3 options, then it builds an S3 store', async () => {

@@ -1,3 +1,5 @@
+import { DependencyUnavailableError } from '@stowage/errors';
+
 /** The bus (or the subscription) was closed; nothing more is published or delivered through it. */
 export class BusClosedError extends Error {
   constructor(what = 'bus') {
@@ -6,10 +8,13 @@ export class BusClosedError extends Error {
   }
 }
 
-/** The broker could not be reached, or did not confirm, before the operation's deadline. */
-export class BusUnavailableError extends Error {
+/**
+ * The broker could not be reached, or did not confirm, before the operation's deadline. A request
+ * that needed the broker (enqueueing a job) answers 503; events wait in the outbox instead.
+ */
+export class BusUnavailableError extends DependencyUnavailableError {
   constructor(message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super('broker', message, options);
     this.name = 'BusUnavailableError';
   }
 }

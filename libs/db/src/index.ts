@@ -20,3 +20,4 @@ export { migrate, type MigrateOptions, type MigrateResult } from './migrations/m
 export { MigrationError, type MigrationErrorReason } from './migrations/migration-error';
 export { checksumMatches, migrationChecksum } from './migrations/checksum';
 export { findSchemaDrift } from './schema-agreement';
+export { DatabaseUnavailableError, isDatabaseOutage, translateDatabaseOutage } from './database-unavailable';

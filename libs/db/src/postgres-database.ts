@@ -1,5 +1,6 @@
 import { Pool, type PoolClient } from 'pg';
 import type { PostgresDatabase, QueryResult, SqlRunner } from './database';
+import { translateDatabaseOutage } from './database-unavailable';
 import type { DbLogger } from './db-logger';
 
 export interface PostgresDatabaseOptions {
@@ -12,18 +13,31 @@ export interface PostgresDatabaseOptions {
 function runnerFor(client: Pool | PoolClient): SqlRunner {
   return {
     async query<Row>(sql: string, params: readonly unknown[] = []): Promise<QueryResult<Row>> {
-      const result = await client.query(sql, [...params]);
+      const result = await client.query(sql, [...params]).catch(rethrowOutage);
       return { rows: result.rows as Row[], rowCount: result.rowCount ?? result.rows.length };
     },
     async exec(script: string): Promise<void> {
       // Without parameters pg uses the simple query protocol, which accepts several statements.
-      await client.query(script);
+      await client.query(script).catch(rethrowOutage);
     },
   };
 }
 
+function rethrowOutage(error: unknown): never {
+  throw translateDatabaseOutage(error);
+}
+
+/** A server that accepts TCP but never answers must not hold a request forever. */
+const CONNECT_TIMEOUT_MS = 5_000;
+
 export function openPostgresDatabase(options: PostgresDatabaseOptions): PostgresDatabase {
-  const pool = new Pool({ connectionString: options.url, max: options.maxConnections });
+  const pool = new Pool({
+    connectionString: options.url,
+    max: options.maxConnections,
+    connectionTimeoutMillis: CONNECT_TIMEOUT_MS,
+    // Notices a peer that vanished without closing (a cut network) on idle pooled connections.
+    keepAlive: true,
+  });
   // An idle client losing its connection emits 'error' on the pool; unhandled, that would
   // crash the process instead of failing the next query.
   pool.on('error', (error) => {
@@ -37,7 +51,7 @@ export function openPostgresDatabase(options: PostgresDatabaseOptions): Postgres
     query: runner.query,
     exec: runner.exec,
     async transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
-      const client = await pool.connect();
+      const client = await pool.connect().catch(rethrowOutage);
       let broken: Error | undefined;
       try {
         await client.query('BEGIN');
@@ -57,7 +71,7 @@ export function openPostgresDatabase(options: PostgresDatabaseOptions): Postgres
       }
     },
     async checkHealth(): Promise<void> {
-      await pool.query('SELECT 1');
+      await pool.query('SELECT 1').catch(rethrowOutage);
     },
     async close(): Promise<void> {
       await pool.end();

@@ -1,6 +1,7 @@
 import { PrismaPg } from '@prisma/adapter-pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { Database } from './database';
+import { translateDatabaseOutage } from './database-unavailable';
 
 /** What a generated `PrismaClient` constructor accepts from us: a driver adapter factory. */
 export type PrismaDriverAdapter = PrismaPg | PrismaPGlite;
@@ -45,7 +46,48 @@ export function createPrismaAdapter(db: Database): PrismaDriverAdapter {
  */
 export function createPrismaClient<C>(PrismaClient: PrismaClientClass<C>, db: Database): C {
   const adapter = createPrismaAdapter(db);
-  return db.kind === 'pglite'
-    ? new PrismaClient({ adapter, transactionOptions: { maxWait: PGLITE_TRANSACTION_MAX_WAIT_MS } })
-    : new PrismaClient({ adapter });
+  const client =
+    db.kind === 'pglite'
+      ? new PrismaClient({ adapter, transactionOptions: { maxWait: PGLITE_TRANSACTION_MAX_WAIT_MS } })
+      : new PrismaClient({ adapter });
+  return withOutagesTranslated(client);
+}
+
+/** The part of a generated client this module extends; every generated client has it. */
+interface Extendable {
+  $extends(extension: {
+    query: {
+      $allOperations(params: { args: unknown; query: (args: unknown) => Promise<unknown> }): Promise<unknown>;
+    };
+  }): Extendable;
+  $transaction(...args: unknown[]): Promise<unknown>;
+}
+
+/**
+ * Makes every query of the client (model operations and raw queries, inside transactions too)
+ * and every `$transaction` reject with DatabaseUnavailableError when the database is down, so the
+ * services' HTTP layer can answer 503 without knowing Prisma's error codes. The extension only
+ * wraps calls; the client keeps the generated type, which it still implements.
+ */
+function withOutagesTranslated<C>(client: C): C {
+  const extended = (client as unknown as Extendable).$extends({
+    query: {
+      async $allOperations({ args, query }) {
+        try {
+          return await query(args);
+        } catch (error) {
+          throw translateDatabaseOutage(error);
+        }
+      },
+    },
+  });
+  // Starting an interactive transaction takes a connection before any query runs.
+  const transaction = (...args: unknown[]) =>
+    extended.$transaction(...args).catch((error: unknown) => {
+      throw translateDatabaseOutage(error);
+    });
+  return new Proxy(extended, {
+    get: (target, property, receiver) =>
+      property === '$transaction' ? transaction : Reflect.get(target, property, receiver),
+  }) as unknown as C;
 }

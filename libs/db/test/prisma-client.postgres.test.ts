@@ -1,6 +1,6 @@
 import { Client } from 'pg';
 import { describeWithComponents, POSTGRES_URL, uniqueName } from '@stowage/testing';
-import { openDatabase, type Database } from '@stowage/db';
+import { DatabaseUnavailableError, isDatabaseOutage, openDatabase, type Database } from '@stowage/db';
 import {
   createFixtureClients,
   disconnectFixtureClients,
@@ -52,5 +52,49 @@ describeWithComponents(['postgres'], 'Prisma clients on one PostgreSQL pool', ()
 
     expect(await clients.gadgets.gadget.count()).toEqual(expect.any(Number));
     await expect(db.checkHealth()).resolves.toBeUndefined();
+  });
+});
+
+describe('Prisma clients when PostgreSQL cannot be reached', () => {
+  // Port 9 (discard) refuses on loopback: a database server that is down.
+  let db: Database;
+  let clients: FixtureClients;
+
+  beforeAll(async () => {
+    db = await openDatabase({ url: 'postgresql://postgres@127.0.0.1:9/none' });
+    clients = createFixtureClients(db);
+  });
+
+  afterAll(async () => {
+    await disconnectFixtureClients(clients);
+    await db.close();
+  });
+
+  it('when queries, transactions, raw SQL and the SQL runner are tried, then each rejects with DatabaseUnavailableError', async () => {
+    const calls: Array<[string, () => Promise<unknown>]> = [
+      ['model query', () => clients.widgets.widget.findFirst()],
+      ['interactive transaction', () => clients.widgets.$transaction(async (tx) => tx.widget.count())],
+      ['batch transaction', () => clients.widgets.$transaction([clients.widgets.widget.count()])],
+      ['raw query', () => clients.widgets.$queryRawUnsafe('SELECT 1')],
+      ['SqlRunner query', () => db.query('SELECT 1')],
+      ['SqlRunner transaction', () => db.transaction((tx) => tx.query('SELECT 1'))],
+      ['health check', () => db.checkHealth()],
+    ];
+    for (const [name, call] of calls) {
+      const error = await call().then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect({ name, error }).toEqual({ name, error: expect.any(DatabaseUnavailableError) });
+    }
+  });
+
+  it('when an error is not about reaching the server, then it is not called an outage', () => {
+    const uniqueViolation = Object.assign(new Error('duplicate key'), { code: 'P2002' });
+    const syntax = Object.assign(new Error('syntax error'), { code: '42601', severity: 'ERROR' });
+
+    expect([isDatabaseOutage(uniqueViolation), isDatabaseOutage(syntax)]).toEqual([false, false]);
+    expect(isDatabaseOutage(Object.assign(new Error('terminating'), { code: '57P01' }))).toBe(true);
+    expect(isDatabaseOutage(new Error('Connection terminated unexpectedly'))).toBe(true);
   });
 });

@@ -1,4 +1,5 @@
 import type { Request, RequestHandler } from 'express';
+import { DependencyUnavailableError } from '@stowage/errors';
 import { OciError } from './errors';
 
 export interface BearerChallengeOptions {
@@ -37,7 +38,15 @@ export function bearerChallenge(options: BearerChallengeOptions): RequestHandler
       res.locals.registryToken = await options.verify(match[1]!);
       next();
     } catch (error) {
-      req.log.info('registry token rejected', { reason: (error as { reason?: string }).reason });
+      const reason = (error as { reason?: string }).reason;
+      if (reason === 'jwks_unavailable') {
+        // The token may well be valid: auth-token, which publishes the keys, is what is down.
+        next(
+          new DependencyUnavailableError('auth-token', 'signing keys could not be fetched', { cause: error }),
+        );
+        return;
+      }
+      req.log.info('registry token rejected', { reason });
       res.setHeader('WWW-Authenticate', `${challengeFor(req)},error="invalid_token"`);
       next(new OciError('UNAUTHORIZED'));
     }

@@ -1,6 +1,6 @@
 import type { RequestHandler } from 'express';
 import { Router } from 'express';
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface Metrics {
   /** This service's registry; services register their own counters on it. */
@@ -11,6 +11,8 @@ export interface Metrics {
   router: Router;
   /** Counts consumed events and jobs (`stowage_messages_consumed_total`). */
   messagesConsumed: Counter<'kind' | 'type'>;
+  /** 1 when a dependency passed its last readiness check, 0 when it failed (`stowage_dependency_up`). */
+  dependencyUp: Gauge<'dependency'>;
 }
 
 export interface MetricsOptions {
@@ -42,6 +44,13 @@ export function createMetrics(options: MetricsOptions): Metrics {
     registers: [registry],
   });
 
+  const dependencyUp = new Gauge({
+    name: 'stowage_dependency_up',
+    help: 'Whether a dependency (database, storage, broker, service) passed its last readiness check.',
+    labelNames: ['dependency'],
+    registers: [registry],
+  });
+
   const middleware: RequestHandler = (req, res, next) => {
     const end = duration.startTimer();
     res.on('finish', () => {
@@ -58,5 +67,5 @@ export function createMetrics(options: MetricsOptions): Metrics {
     res.send(await registry.metrics());
   });
 
-  return { registry, middleware, router, messagesConsumed };
+  return { registry, middleware, router, messagesConsumed, dependencyUp };
 }

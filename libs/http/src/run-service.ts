@@ -12,8 +12,10 @@ export interface ServiceOptions {
   logger: Logger;
   metrics: Metrics;
   errorFormat: ErrorFormatChoice;
-  /** Readiness checks of the service's real dependencies. */
+  /** Readiness checks of the dependencies requests cannot do without. */
   checks: Record<string, ReadinessCheck>;
+  /** Dependencies whose outage only degrades the service (see HealthOptions). */
+  optionalChecks?: Record<string, ReadinessCheck>;
   routes: (app: Express) => void;
   /** Stops background work (consumers, relays) once no new requests arrive. */
   onStop?: () => Promise<void>;
@@ -32,7 +34,7 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
   const app = createServiceApp({
     logger: options.logger,
     metrics: options.metrics,
-    health: { checks: options.checks, isAccepting: () => accepting },
+    health: { checks: options.checks, optionalChecks: options.optionalChecks, isAccepting: () => accepting },
     errorFormat: options.errorFormat,
     routes: options.routes,
   });

@@ -1,17 +1,36 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import express from 'express';
 import request from 'supertest';
 import { createSilentLogger } from '@stowage/logging';
 import { createServiceApp } from './service-app';
 import { createMetrics } from './metrics';
+import { DependencyUnavailableError } from '@stowage/errors';
 import { ApiError, OciError, gitlabErrorFormat, ociErrorFormat, type ErrorFormat } from './errors';
+import type { ReadinessCheck } from './health';
 
-function appWith(errorFormat: ErrorFormat, checks: Record<string, () => Promise<void>> = {}) {
+function appWith(
+  errorFormat: ErrorFormat,
+  checks: Record<string, ReadinessCheck> = {},
+  optionalChecks: Record<string, ReadinessCheck> = {},
+) {
   return createServiceApp({
     logger: createSilentLogger(),
     metrics: createMetrics({ service: 'test' }),
-    health: { checks, timeoutMs: 200 },
+    health: { checks, optionalChecks, timeoutMs: 200 },
     errorFormat,
     routes: (app) => {
+      app.get('/storage-down', (_req, res) => {
+        // As a blob GET does: headers for the blob first, then storage fails.
+        res.setHeader('Content-Type', 'application/octet-stream');
+        res.setHeader('Docker-Content-Digest', 'sha256:abc');
+        throw new Error('blob read failed', {
+          cause: new DependencyUnavailableError('storage', 'S3 is down'),
+        });
+      });
+      app.patch('/upload-refused', () => {
+        throw new DependencyUnavailableError('storage', 'S3 is down');
+      });
       app.get('/oci-missing', () => {
         throw new OciError('BLOB_UNKNOWN', { digest: 'sha256:abc' });
       });
@@ -77,6 +96,78 @@ describe('createServiceApp', () => {
       .send('[');
     expect(oci.status).toBe(400);
     expect(oci.body.errors).toHaveLength(1);
+  });
+
+  it("when a dependency is down, then 503 with Retry-After in each format, without the handler's blob headers", async () => {
+    const oci = await request(appWith(ociErrorFormat)).get('/storage-down');
+    expect([oci.status, oci.headers['retry-after'], oci.headers['content-type']]).toEqual([
+      503,
+      '5',
+      'application/json; charset=utf-8',
+    ]);
+    expect(oci.headers['docker-content-digest']).toBeUndefined();
+    expect(oci.body).toEqual({
+      errors: [
+        {
+          code: 'UNAVAILABLE',
+          message: 'service unavailable',
+          detail: { log_id: oci.headers['x-request-id'] },
+        },
+      ],
+    });
+    const gitlab = await request(appWith(gitlabErrorFormat)).get('/storage-down');
+    expect([gitlab.status, gitlab.headers['retry-after']]).toEqual([503, '5']);
+    expect(gitlab.body).toEqual({
+      message: '503 Service Unavailable',
+      log_id: gitlab.headers['x-request-id'],
+    });
+  });
+
+  it('when a handler fails before reading the request body, then the answer closes the connection', async () => {
+    const app = appWith(ociErrorFormat);
+    const refused = await request(app)
+      .patch('/upload-refused')
+      .set('Content-Type', 'application/octet-stream')
+      .send(Buffer.alloc(4 << 20));
+    expect([refused.status, refused.headers.connection]).toEqual([503, 'close']);
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((resolve) => server.once('listening', resolve));
+    try {
+      // A keep-alive client: a bodiless request leaves nothing on the wire, so the connection stays.
+      const bodiless = await new Promise<http.IncomingMessage>((resolve) => {
+        const agent = new http.Agent({ keepAlive: true });
+        http.get({ port: (server.address() as AddressInfo).port, path: '/storage-down', agent }, (res) => {
+          res.resume();
+          agent.destroy();
+          resolve(res);
+        });
+      });
+      expect([bodiless.statusCode, bodiless.headers.connection]).toEqual([503, 'keep-alive']);
+    } finally {
+      server.close();
+    }
+  });
+
+  it('when an optional dependency fails, then readiness stays 200 and says degraded; the metric records it', async () => {
+    const app = appWith(
+      ociErrorFormat,
+      { database: async () => undefined },
+      {
+        bus: async () => {
+          throw new Error('broker unreachable');
+        },
+      },
+    );
+    const res = await request(app).get('/-/readiness');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({
+      status: 'degraded',
+      accepting: true,
+      checks: { database: { status: 'ok' }, bus: { status: 'degraded', message: 'broker unreachable' } },
+    });
+    const metrics = await request(app).get('/metrics');
+    expect(metrics.text).toMatch(/stowage_dependency_up\{[^}]*dependency="bus"[^}]*\} 0/);
+    expect(metrics.text).toMatch(/stowage_dependency_up\{[^}]*dependency="database"[^}]*\} 1/);
   });
 
   it('when no route matches, then 404 comes in the protocol format', async () => {

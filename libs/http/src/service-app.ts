@@ -27,7 +27,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.set('trust proxy', true);
   app.use(requestContext(options.logger));
   app.use(options.metrics.middleware);
-  app.use(healthRouter(options.health));
+  app.use(healthRouter({ metrics: options.metrics, ...options.health }));
   app.use(options.metrics.router);
   options.routes(app);
   app.use(notFoundHandler(options.errorFormat));

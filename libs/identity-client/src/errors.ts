@@ -1,3 +1,5 @@
+import { DependencyUnavailableError } from '@stowage/errors';
+
 /** auth-token refused the credentials (401): unknown, revoked or expired token, wrong password, blocked user. */
 export class IdentityUnauthorizedError extends Error {
   constructor(message = 'the credentials were not accepted') {
@@ -33,12 +35,12 @@ export class IdentityThrottledError extends Error {
  * auth-token could not give an answer: unreachable, timed out, a 5xx, or a reply outside the
  * contract (a 403 means INTERNAL_API_SECRET differs between the services). Not the client's fault.
  */
-export class IdentityUnavailableError extends Error {
+export class IdentityUnavailableError extends DependencyUnavailableError {
   /** HTTP status auth-token answered, when it answered at all. */
   readonly status: number | undefined;
 
   constructor(message: string, options: { cause?: unknown; status?: number } = {}) {
-    super(message, { cause: options.cause });
+    super('auth-token', message, { cause: options.cause });
     this.name = 'IdentityUnavailableError';
     this.status = options.status;
   }

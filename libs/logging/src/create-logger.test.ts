@@ -55,4 +55,19 @@ describe('createLogger', () => {
     await new Promise((r) => setImmediate(r));
     expect(lines.map((l) => l.message)).toEqual(['kept']);
   });
+
+  it('when an error with a code and a cause is logged as meta, then its name, message, code and cause are in the line', async () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ service: 'x', stream });
+    const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9000'), { code: 'ECONNREFUSED' });
+    logger.error('request failed', { error: new Error('S3 PutObject failed', { cause: refused }) });
+    await new Promise((r) => setImmediate(r));
+    const error = lines[0]!.error as Record<string, unknown>;
+    expect(error).toMatchObject({
+      name: 'Error',
+      message: 'S3 PutObject failed',
+      cause: { name: 'Error', message: 'connect ECONNREFUSED 127.0.0.1:9000', code: 'ECONNREFUSED' },
+    });
+    expect(error.stack).toEqual(expect.stringContaining('S3 PutObject failed'));
+  });
 });

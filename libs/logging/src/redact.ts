@@ -11,9 +11,23 @@ const REDACTED = '[redacted]';
 /** Credentials embedded in URLs (`scheme://user:pass@host`). */
 const URL_CREDENTIALS = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/\s@]+@/gi;
 
+/**
+ * An Error's own enumerable fields are usually none, so JSON would log it as `{}`: spell out what
+ * a reader needs (name, message, code, the cause chain, and the stack of the outermost error).
+ */
+function describeError(error: Error, depth: number): Record<string, unknown> {
+  const described: Record<string, unknown> = { ...error, name: error.name, message: error.message };
+  if (depth <= 1) described.stack = error.stack;
+  if (error.cause !== undefined) described.cause = error.cause;
+  // AggregateError (e.g. a connection attempt to every address of a host) hides the real reasons.
+  if (error instanceof AggregateError) described.errors = error.errors;
+  return described;
+}
+
 export function redactValue(value: unknown, depth = 0): unknown {
   if (depth > 8) return value;
   if (typeof value === 'string') return value.replace(URL_CREDENTIALS, `$1${REDACTED}@`);
+  if (value instanceof Error) return redactValue(describeError(value, depth), depth + 1);
   if (Array.isArray(value)) return value.map((item) => redactValue(item, depth + 1));
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const out: Record<string, unknown> = {};

@@ -109,7 +109,9 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
       collectProcessMetrics: options.collectProcessMetrics ?? true,
     }),
     errorFormat: gitlabErrorFormat,
-    checks: { database: () => infra.db.checkHealth(), bus: () => infra.bus.events.checkHealth() },
+    checks: { database: () => infra.db.checkHealth() },
+    // Without the broker auth-token still signs in and issues tokens; its events wait in the outbox.
+    optionalChecks: { bus: () => infra.bus.events.checkHealth() },
     routes: (app) => identityRoutes(app, context),
     onStop: async () => {
       rotation.stop();

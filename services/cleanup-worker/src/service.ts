@@ -59,7 +59,7 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     logger,
     metrics,
     errorFormat: gitlabErrorFormat,
-    checks: infrastructureChecks(infra),
+    ...infrastructureChecks(infra),
     routes: () => undefined,
     async onStop() {
       // Consumers finish the jobs they hold before the connection closes.

@@ -51,7 +51,7 @@ export async function startDependencyProxy(options: DependencyProxyStartOptions)
     logger,
     metrics,
     errorFormat: ociErrorFormat,
-    checks: infrastructureChecks(infra),
+    ...infrastructureChecks(infra),
     routes: (app) =>
       app.use('/v2', containersRouter({ verify: tokens.verify, externalUrl: config.externalUrl })),
     async onStop() {

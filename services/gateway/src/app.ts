@@ -10,6 +10,8 @@ export interface GatewayDeps {
   metrics: Metrics;
   upstreams: Record<UpstreamName, string>;
   trustForwardedHeaders: boolean;
+  upstreamConnectTimeoutMs: number;
+  upstreamIdleTimeoutMs: number;
   isAccepting?: () => boolean;
 }
 
@@ -18,6 +20,8 @@ export function createApp(deps: GatewayDeps) {
   const forwarder = createForwarder({
     upstreams: deps.upstreams,
     trustForwardedHeaders: deps.trustForwardedHeaders,
+    connectTimeoutMs: deps.upstreamConnectTimeoutMs,
+    idleTimeoutMs: deps.upstreamIdleTimeoutMs,
   });
   const app = createServiceApp({
     logger: deps.logger,

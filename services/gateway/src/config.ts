@@ -15,7 +15,25 @@ export interface GatewayConfig extends ListenConfig, LoggingConfig, ExternalUrlC
   dependencyProxyUrl: string;
   packageRegistryUrl: string;
   trustForwardedHeaders: boolean;
+  upstreamConnectTimeoutMs: number;
+  upstreamIdleTimeoutMs: number;
 }
+
+/** How long the gateway waits on a service; standalone mode takes the same keys. */
+export const upstreamTimeoutOptions = {
+  upstreamConnectTimeoutMs: {
+    doc: 'Milliseconds the gateway waits for a service to accept a connection before answering 503.',
+    format: 'nat',
+    default: 5_000,
+    env: 'GATEWAY_UPSTREAM_CONNECT_TIMEOUT_MS',
+  },
+  upstreamIdleTimeoutMs: {
+    doc: 'Milliseconds an exchange with a service may pass without a byte either way before the gateway cuts it (503 when nothing was answered yet).',
+    format: 'nat',
+    default: 300_000,
+    env: 'GATEWAY_UPSTREAM_IDLE_TIMEOUT_MS',
+  },
+};
 
 export const gatewaySchema = {
   ...listenOptions(5000),
@@ -46,6 +64,7 @@ export const gatewaySchema = {
     default: false,
     env: 'GATEWAY_TRUST_FORWARDED_HEADERS',
   },
+  ...upstreamTimeoutOptions,
 };
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {

@@ -1,7 +1,7 @@
 import { createMetrics, startHttpServer, type HttpServerHandle } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
 import { createApp } from './app';
-import type { GatewayConfig } from './config';
+import { upstreamTimeoutOptions, type GatewayConfig } from './config';
 
 export interface RunningGateway {
   http: HttpServerHandle;
@@ -10,9 +10,10 @@ export interface RunningGateway {
 
 /** Starts the gateway in front of already-running services. */
 export async function startGateway(
-  config: Pick<GatewayConfig, 'host' | 'port' | 'trustForwardedHeaders'> & {
-    upstreams: Record<'auth-token' | 'registry' | 'dependency-proxy' | 'package-registry', string>;
-  },
+  config: Pick<GatewayConfig, 'host' | 'port' | 'trustForwardedHeaders'> &
+    Partial<Pick<GatewayConfig, 'upstreamConnectTimeoutMs' | 'upstreamIdleTimeoutMs'>> & {
+      upstreams: Record<'auth-token' | 'registry' | 'dependency-proxy' | 'package-registry', string>;
+    },
   logger: Logger,
   options: { collectProcessMetrics?: boolean } = {},
 ): Promise<RunningGateway> {
@@ -25,6 +26,10 @@ export async function startGateway(
     }),
     upstreams: config.upstreams,
     trustForwardedHeaders: config.trustForwardedHeaders,
+    upstreamConnectTimeoutMs:
+      config.upstreamConnectTimeoutMs ?? upstreamTimeoutOptions.upstreamConnectTimeoutMs.default,
+    upstreamIdleTimeoutMs:
+      config.upstreamIdleTimeoutMs ?? upstreamTimeoutOptions.upstreamIdleTimeoutMs.default,
     isAccepting: () => accepting,
   });
   const http = await startHttpServer(app, { host: config.host, port: config.port });

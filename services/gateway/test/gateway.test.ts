@@ -168,17 +168,28 @@ describe('gateway', () => {
     }
   });
 
-  it('when a service is down, then registry paths get an OCI 503 and API paths a GitLab 502', async () => {
+  it('when a service is down, then registry paths get an OCI 503 and API paths a GitLab 503, both with Retry-After', async () => {
     const stack = await startStack({ down: ['registry', 'auth-token'] });
     try {
       const v2 = await call(stack.gateway, '/v2/');
       expect(v2.res.status).toBe(503);
+      expect(v2.res.headers.get('retry-after')).toMatch(/^\d+$/);
       expect(v2.body).toEqual({
-        errors: [{ code: 'UNAVAILABLE', message: 'service unavailable', detail: { upstream: 'registry' } }],
+        errors: [
+          {
+            code: 'UNAVAILABLE',
+            message: 'service unavailable',
+            detail: { log_id: v2.res.headers.get('x-request-id') },
+          },
+        ],
       });
       const api = await call(stack.gateway, '/api/v4/users');
-      expect(api.res.status).toBe(502);
-      expect(api.body).toEqual({ message: '502 Bad Gateway' });
+      expect(api.res.status).toBe(503);
+      expect(api.res.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(api.body).toEqual({
+        message: '503 Service Unavailable',
+        log_id: api.res.headers.get('x-request-id'),
+      });
     } finally {
       await stack.stop();
     }

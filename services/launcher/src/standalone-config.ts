@@ -8,6 +8,7 @@ import {
   type TokenIssuerConfig,
 } from '@stowage/config';
 import { identityOptions, type IdentityConfig } from '@stowage/auth-token';
+import { upstreamTimeoutOptions } from '@stowage/gateway';
 import { containerRegistryOptions, type ContainerRegistryConfig } from '@stowage/registry';
 
 export interface StandaloneConfig
@@ -16,6 +17,8 @@ export interface StandaloneConfig
   port: number;
   externalUrl: string;
   trustForwardedHeaders: boolean;
+  upstreamConnectTimeoutMs: number;
+  upstreamIdleTimeoutMs: number;
 }
 
 /**
@@ -37,6 +40,7 @@ export const standaloneSchema = {
     default: false,
     env: 'GATEWAY_TRUST_FORWARDED_HEADERS',
   },
+  ...upstreamTimeoutOptions,
   ...loggingOptions,
   ...infrastructureOptions,
   ...tokenIssuerOption,

@@ -73,6 +73,8 @@ export async function startAll(
       host: config.host,
       port: config.port,
       trustForwardedHeaders: config.trustForwardedHeaders,
+      upstreamConnectTimeoutMs: config.upstreamConnectTimeoutMs,
+      upstreamIdleTimeoutMs: config.upstreamIdleTimeoutMs,
       upstreams: {
         'auth-token': urlOf('auth-token'),
         registry: urlOf('registry'),

@@ -35,7 +35,7 @@ export async function startPackageRegistry(options: PackageRegistryStartOptions)
       collectProcessMetrics: options.collectProcessMetrics ?? true,
     }),
     errorFormat: gitlabErrorFormat,
-    checks: infrastructureChecks(infra),
+    ...infrastructureChecks(infra),
     routes: () => undefined,
     onStop: () => data.close(),
   });

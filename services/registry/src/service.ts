@@ -96,7 +96,7 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     metrics,
     // The OCI format under /v2, GitLab's everywhere else.
     errorFormat: (req) => (req.path.startsWith('/v2') ? ociErrorFormat : gitlabErrorFormat),
-    checks: infrastructureChecks(infra),
+    ...infrastructureChecks(infra),
     routes: (app) => {
       app.use(
         '/v2',

@@ -35,6 +35,7 @@ import type {
 } from '../ports';
 import { isS3NotFound, s3ErrorCode } from './s3-errors';
 import { MAX_SINGLE_COPY_BYTES, copyInParts } from './s3-multipart-copy';
+import { translateOutages } from './s3-unavailable';
 import { spoolToFile } from './spool-to-file';
 
 export interface S3Options {
@@ -58,6 +59,8 @@ const S3_MIN_PART_SIZE = 5 * 1024 * 1024;
 /** put() buffers at most PUT_PART_SIZE * PUT_QUEUE_SIZE bytes at a time, whatever the body's size. */
 const PUT_PART_SIZE = 8 * 1024 * 1024;
 const PUT_QUEUE_SIZE = 4;
+const CONNECT_TIMEOUT_MS = 5_000;
+const SOCKET_IDLE_TIMEOUT_MS = 30_000;
 
 function normalizeKeyPrefix(keyPrefix: string | undefined): string {
   if (!keyPrefix) return '';
@@ -94,7 +97,11 @@ export class S3BlobStore implements ManagedBlobStore {
       // end to end by the callers' digests instead.
       requestChecksumCalculation: 'WHEN_REQUIRED',
       responseChecksumValidation: 'WHEN_REQUIRED',
+      // Without these a storage server that stops answering would hold a client's request (and
+      // its upload) forever. The idle limit covers streamed bodies too: a stalled download ends.
+      requestHandler: { connectionTimeout: CONNECT_TIMEOUT_MS, socketTimeout: SOCKET_IDLE_TIMEOUT_MS },
     });
+    translateOutages(this.client);
   }
 
   async initialize(): Promise<void> {

@@ -9,6 +9,8 @@ export interface ErrorFormat {
   clientError(status: number, message: string): unknown;
   /** A server error: a generic message and the id under which the detail was logged. */
   serverError(logId: string): unknown;
+  /** A dependency is down (503): the client should retry later. */
+  unavailable(logId: string): unknown;
 }
 
 export const ociErrorFormat: ErrorFormat = {
@@ -27,6 +29,13 @@ export const ociErrorFormat: ErrorFormat = {
       errors: [{ code: 'UNKNOWN', message: OCI_ERROR_CODES.UNKNOWN.message, detail: { log_id: logId } }],
     };
   },
+  unavailable(logId) {
+    return {
+      errors: [
+        { code: 'UNAVAILABLE', message: OCI_ERROR_CODES.UNAVAILABLE.message, detail: { log_id: logId } },
+      ],
+    };
+  },
 };
 
 export const gitlabErrorFormat: ErrorFormat = {
@@ -39,5 +48,8 @@ export const gitlabErrorFormat: ErrorFormat = {
   },
   serverError(logId) {
     return { message: '500 Internal Server Error', log_id: logId };
+  },
+  unavailable(logId) {
+    return { message: '503 Service Unavailable', log_id: logId };
   },
 };

@@ -1,4 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
+import { DependencyUnavailableError, unavailableCause } from '@stowage/errors';
+import { bodyLeftUnread } from '../unread-body';
 import type { ErrorFormat } from './error-format';
 import '../express-augment';
 
@@ -14,6 +16,21 @@ function isFrameworkClientError(error: unknown): error is FrameworkClientError {
   return !!e && typeof e.status === 'number' && e.status >= 400 && e.status < 500 && e.expose === true;
 }
 
+/**
+ * Headers a handler may have set for the content it meant to send; an error answer that kept them
+ * would describe a blob (`application/octet-stream`, its length and digest) and carry JSON.
+ */
+const REPRESENTATION_HEADERS = [
+  'content-type',
+  'content-length',
+  'content-range',
+  'content-encoding',
+  'content-disposition',
+  'etag',
+  'last-modified',
+  'docker-content-digest',
+];
+
 /** One format for a whole app, or a choice per request (the gateway serves several protocols). */
 export type ErrorFormatChoice = ErrorFormat | ((req: Request) => ErrorFormat);
 
@@ -22,8 +39,10 @@ function formatFor(choice: ErrorFormatChoice, req: Request): ErrorFormat {
 }
 
 /**
- * The one place a request's error becomes a response. Client errors (4xx) are logged at info,
- * everything else at error with its stack, once; a 5xx never reveals its cause to the client.
+ * The one place a request's error becomes a response. Client errors (4xx) are logged at info; an
+ * outage of a dependency (a DependencyUnavailableError anywhere in the cause chain) at warn and
+ * answered 503 with Retry-After in the protocol's words; everything else at error with its stack,
+ * once. A 5xx never reveals its cause to the client.
  */
 export function errorHandler(choice: ErrorFormatChoice): ErrorRequestHandler {
   return (error: unknown, req, res, _next) => {
@@ -33,6 +52,18 @@ export function errorHandler(choice: ErrorFormatChoice): ErrorRequestHandler {
       // Mid-stream failure: the status is gone, so cut the connection rather than send a lie.
       log?.error('response failed after headers were sent', { error });
       res.destroy();
+      return;
+    }
+    for (const name of REPRESENTATION_HEADERS) res.removeHeader(name);
+    // The handler gave up before reading the whole body: the rest of it is still on the wire, so
+    // this connection cannot carry another request (the gateway's pooled socket least of all).
+    if (bodyLeftUnread(req)) res.setHeader('Connection', 'close');
+    const logId = req.id ?? 'unknown';
+    const outage = unavailableCause(error);
+    if (outage) {
+      log?.warn('dependency unavailable', { dependency: outage.dependency, error, logId });
+      res.setHeader('Retry-After', String(outage.retryAfterSeconds));
+      res.status(503).json(format.unavailable(logId));
       return;
     }
     const known = format.describe(error);
@@ -46,9 +77,10 @@ export function errorHandler(choice: ErrorFormatChoice): ErrorRequestHandler {
       res.status(error.status).json(format.clientError(error.status, error.message));
       return;
     }
-    const logId = req.id ?? 'unknown';
-    const cause = error instanceof Error && error.cause instanceof Error ? error.cause.message : undefined;
-    log?.error('request failed', { error, cause, logId });
+    log?.error('request failed', { error, logId });
+    if (known?.status === 503 && !res.hasHeader('Retry-After')) {
+      res.setHeader('Retry-After', String(DependencyUnavailableError.DEFAULT_RETRY_AFTER_SECONDS));
+    }
     if (known) res.status(known.status).json(known.body);
     else res.status(500).json(format.serverError(logId));
   };

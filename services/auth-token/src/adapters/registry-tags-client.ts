@@ -1,3 +1,4 @@
+import { DependencyUnavailableError } from '@stowage/errors';
 import { callInternalApi, type InternalAnswer } from '@stowage/http';
 import type { RegistryTags } from '../domain/projects/registry-rename-guard';
 
@@ -14,9 +15,9 @@ export interface RegistryTagsClientOptions {
 }
 
 /** The registry could not say which projects have tags. */
-export class RegistryUnavailableError extends Error {
+export class RegistryUnavailableError extends DependencyUnavailableError {
   constructor(message: string, options: { cause?: unknown } = {}) {
-    super(message, { cause: options.cause });
+    super('registry', message, { cause: options.cause });
     this.name = 'RegistryUnavailableError';
   }
 }

@@ -1,18 +1,32 @@
-import http, { type IncomingMessage } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse } from 'node:http';
+import { pipeline } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
-import httpProxy from 'http-proxy';
-import { ApiError, OciError } from '@stowage/http';
-import { FORWARDED_HEADERS, clientOrigin, forwardedValues, type ForwardedValues } from './forwarded-headers';
+import { DependencyUnavailableError } from '@stowage/errors';
+import { bodyLeftUnread } from '@stowage/http';
+import { clientOrigin, forwardedValues } from './forwarded-headers';
+import { requestHeadersFor, responseHeadersFor } from './hop-by-hop';
 import type { UpstreamName } from './route-table';
 
 export interface ForwarderOptions {
   upstreams: Record<UpstreamName, string>;
   trustForwardedHeaders: boolean;
+  /** A service that does not accept the connection within this long is reported unavailable. */
+  connectTimeoutMs: number;
+  /** An exchange in which neither side sends a byte for this long is cut. */
+  idleTimeoutMs: number;
 }
 
 /**
  * Streams requests to their service and responses back, never buffering a body: a 1 GiB layer
- * passes through in small chunks with back-pressure both ways (http-proxy pipes the streams).
+ * passes through in small chunks with back-pressure both ways. Written on node:http rather than a
+ * proxy library because every way an exchange can end early must end it for both sides at once:
+ * - the service's response breaks off: the client's connection is destroyed, so it sees the
+ *   truncation instead of waiting;
+ * - the client goes away: the request to the service is aborted;
+ * - the service answers before it has read the whole body (an upload refused half-way): the
+ *   connection to the service is discarded instead of going back to the pool, where the rest of
+ *   the body would poison the next request, and the client is told `Connection: close`;
+ * - the service cannot be reached, or falls silent: 503 (connect and idle timeouts).
  */
 export function createForwarder(options: ForwarderOptions): {
   forward: (upstream: UpstreamName) => RequestHandler;
@@ -20,65 +34,107 @@ export function createForwarder(options: ForwarderOptions): {
 } {
   // Keep-alive sockets to the services; the services' keep-alive timeout is longer than ours.
   const agent = new http.Agent({ keepAlive: true, keepAliveMsecs: 30_000, maxSockets: 512, timeout: 60_000 });
-  const proxy = httpProxy.createProxyServer({ agent, xfwd: false, changeOrigin: false, ws: false });
-
-  proxy.on('proxyReq', (proxyReq, req) => {
-    const { values } = proxiedOf(req);
-    // Only the gateway's own view of the client reaches the services.
-    for (const name of FORWARDED_HEADERS) proxyReq.removeHeader(name);
-    proxyReq.setHeader('X-Forwarded-For', values.for);
-    proxyReq.setHeader('X-Forwarded-Host', values.host);
-    proxyReq.setHeader('X-Forwarded-Proto', values.proto);
-    proxyReq.setHeader('X-Forwarded-Port', values.port);
-    proxyReq.setHeader('X-Request-Id', (req as Request).id);
-  });
-
-  proxy.on('proxyRes', (proxyRes, req) => {
-    // A service that builds an absolute URL from its own address must not leak it: point the
-    // client back at the origin it used.
-    const location = proxyRes.headers.location;
-    const { target, values } = proxiedOf(req);
-    if (location && location.startsWith(target)) {
-      proxyRes.headers.location = clientOrigin(values) + location.slice(target.length);
-    }
-  });
 
   const forward = (upstream: UpstreamName): RequestHandler => {
-    const target = options.upstreams[upstream].replace(/\/$/, '');
+    const target = new URL(options.upstreams[upstream]);
+    const targetOrigin = target.origin;
     return (req, res, next) => {
-      // Worked out once per request; both proxy events read it.
-      const proxied: Proxied = { target, values: forwardedValues(req, options.trustForwardedHeaders) };
-      (req as ProxiedRequest)[PROXIED] = proxied;
-      proxy.web(req, res, { target }, (error: NodeJS.ErrnoException) => {
-        // req.destroyed alone means nothing: a fully read request body is destroyed too.
-        if (res.destroyed || req.socket.destroyed) {
-          req.log.info('client went away during proxying', { upstream, code: error.code });
-          return;
-        }
-        // The error boundary logs this once, with the cause.
-        const failure = req.path.startsWith('/v2') ? new OciError('UNAVAILABLE', { upstream }) : badGateway();
-        failure.cause = error;
-        next(failure);
+      const values = forwardedValues(req, options.trustForwardedHeaders);
+      const toService = http.request({
+        agent,
+        protocol: target.protocol,
+        hostname: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.originalUrl,
+        headers: requestHeadersFor(req, values, req.id),
+        timeout: options.idleTimeoutMs,
       });
+      const exchange = new Exchange(req, res, toService, upstream, next);
+      limitConnectTime(toService, options.connectTimeoutMs);
+      toService.on('timeout', () => toService.destroy(new IdleTimeoutError(upstream)));
+      toService.on('error', (error) => exchange.serviceFailed(error));
+      toService.on('response', (fromService) => {
+        exchange.relay(fromService, responseHeadersFor(fromService, targetOrigin, clientOrigin(values)));
+      });
+      res.on('close', () => exchange.clientClosed());
+      req.on('error', () => toService.destroy());
+      req.pipe(toService);
     };
   };
 
   return { forward, close: () => agent.destroy() };
 }
 
-const PROXIED = Symbol('proxied');
+/** One request's trip to a service and back, and how it ends when either side fails. */
+class Exchange {
+  private fromService: IncomingMessage | undefined;
 
-interface Proxied {
-  target: string;
-  values: ForwardedValues;
+  constructor(
+    private readonly req: Request,
+    private readonly res: ServerResponse,
+    private readonly toService: http.ClientRequest,
+    private readonly upstream: UpstreamName,
+    private readonly next: (error: unknown) => void,
+  ) {}
+
+  relay(fromService: IncomingMessage, headers: http.OutgoingHttpHeaders): void {
+    this.fromService = fromService;
+    // The client is still sending a body the service will not read: close after this answer.
+    if (bodyLeftUnread(this.req)) headers.connection = 'close';
+    this.res.writeHead(fromService.statusCode ?? 502, fromService.statusMessage, headers);
+    pipeline(fromService, this.res, (error) => {
+      if (error) {
+        // Cut either way: the client must see the truncation now, not at its own timeout.
+        this.res.destroy();
+        this.toService.destroy();
+        return;
+      }
+      // Answered before the whole body was sent: that socket still expects the rest of it.
+      if (!this.toService.writableFinished) this.toService.destroy();
+    });
+  }
+
+  serviceFailed(error: Error): void {
+    if (this.fromService?.complete) return; // the answer is whole; the socket's later fate is not the client's
+    if (this.fromService || this.res.headersSent) {
+      this.res.destroy();
+      return;
+    }
+    if (this.res.destroyed || this.req.socket.destroyed) {
+      this.req.log.info('client went away during forwarding', { upstream: this.upstream });
+      return;
+    }
+    this.next(
+      new DependencyUnavailableError(this.upstream, `${this.upstream} did not answer`, { cause: error }),
+    );
+  }
+
+  clientClosed(): void {
+    if (!this.res.writableFinished) this.toService.destroy();
+  }
 }
 
-type ProxiedRequest = IncomingMessage & { [PROXIED]?: Proxied };
-
-function proxiedOf(req: IncomingMessage): Proxied {
-  return (req as ProxiedRequest)[PROXIED]!;
+/** Fails the request when the service does not accept the connection in time (no timer on reuse). */
+function limitConnectTime(request: http.ClientRequest, timeoutMs: number): void {
+  request.once('socket', (socket) => {
+    if (!socket.connecting) return;
+    const timer = setTimeout(() => request.destroy(new ConnectTimeoutError(timeoutMs)), timeoutMs);
+    socket.once('connect', () => clearTimeout(timer));
+    socket.once('close', () => clearTimeout(timer));
+  });
 }
 
-function badGateway(): ApiError {
-  return new ApiError(502, { message: '502 Bad Gateway' });
+class ConnectTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+  constructor(timeoutMs: number) {
+    super(`no connection within ${timeoutMs} ms`);
+  }
+}
+
+class IdleTimeoutError extends Error {
+  override readonly name = 'TimeoutError';
+  constructor(upstream: string) {
+    super(`${upstream} sent nothing within the idle timeout`);
+  }
 }

@@ -1,0 +1,2 @@
+export { DependencyUnavailableError, unavailableCause } from './dependency-unavailable-error';
+export { isNetworkFailure } from './network-errors';
