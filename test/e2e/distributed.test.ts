@@ -81,6 +81,18 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
   const launcherExited = () =>
     launcher && !launcher.hasExited() ? undefined : 'the launcher is not running';
   const withOutput = <T>(body: () => Promise<T>) => explainFailure(launcherOutput, body);
+  /** The pid of each service process under the launcher, found by its command line. */
+  const pidsByService = async (): Promise<Map<ServiceName, number>> => {
+    const byService = new Map<ServiceName, number>();
+    for (const pid of await childPids(running().pid)) {
+      const command = (await commandLine(pid)) ?? '';
+      const service = SERVICES.find((name) =>
+        command.includes(path.join('services', name, 'dist', 'main.js')),
+      );
+      if (service) byService.set(service, pid);
+    }
+    return byService;
+  };
   const gatewayGet = (pathname: string, authorization?: string) =>
     fetch(`${url('gateway')}${pathname}`, {
       headers: authorization ? { authorization } : {},
@@ -168,14 +180,7 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
       withOutput(async () => {
         const launcherProcess = running();
         const pids = await childPids(launcherProcess.pid);
-        const byService = new Map<string, number>();
-        for (const pid of pids) {
-          const command = (await commandLine(pid)) ?? '';
-          const service = SERVICES.find((name) =>
-            command.includes(path.join('services', name, 'dist', 'main.js')),
-          );
-          if (service) byService.set(service, pid);
-        }
+        const byService = await pidsByService();
 
         expect([...byService.keys()].sort()).toEqual([...SERVICES].sort());
         expect(pids).toHaveLength(SERVICES.length);
@@ -423,6 +428,71 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
             withinSeconds: true,
           });
         }
+      }),
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'when the registry process is killed with SIGKILL, then the launcher restarts it, the other services keep their pids, and the registry answers again',
+    () =>
+      withOutput(async () => {
+        const before = await pidsByService();
+        expect([...before.keys()].sort()).toEqual([...SERVICES].sort());
+        const killed = before.get('registry')!;
+
+        process.kill(killed, 'SIGKILL');
+        // A new registry process, and the gateway reaching it: the challenge comes from registry.
+        const restarted = await waitUntil(
+          async () => {
+            const pid = (await pidsByService()).get('registry');
+            if (pid === undefined || pid === killed) return undefined;
+            const response = await gatewayGet('/v2/');
+            await response.arrayBuffer();
+            if (response.status !== 401) throw new Error(`/v2/ answered ${response.status}`);
+            return pid;
+          },
+          {
+            timeoutMs: START_TIMEOUT_MS,
+            intervalMs: 250,
+            description: 'a new registry process to answer /v2/ through the gateway',
+            giveUpIf: launcherExited,
+          },
+        );
+        // Leave the stack as the next tests expect it: the registry ready, not just listening.
+        await waitUntil(
+          async () => {
+            const response = await fetch(`${url('registry')}/-/readiness`, {
+              signal: AbortSignal.timeout(10_000),
+            });
+            await response.arrayBuffer();
+            return response.status === 200 ? true : undefined;
+          },
+          {
+            timeoutMs: START_TIMEOUT_MS,
+            description: 'the restarted registry to be ready',
+            giveUpIf: launcherExited,
+          },
+        );
+        const after = await pidsByService();
+
+        expect(restarted).not.toBe(killed);
+        expect(await isAlive(killed)).toBe(false);
+        expect(Object.fromEntries([...after].filter(([name]) => name !== 'registry'))).toEqual(
+          Object.fromEntries([...before].filter(([name]) => name !== 'registry')),
+        );
+        expect(after.get('registry')).toBe(restarted);
+        expect(running().logs()).toContainEqual(
+          expect.objectContaining({
+            message: 'service exited unexpectedly; restarting it',
+            name: 'registry',
+            pid: killed,
+            signal: 'SIGKILL',
+            attempt: 1,
+          }),
+        );
+        expect(running().logs()).toContainEqual(
+          expect.objectContaining({ message: 'service restarted', name: 'registry', pid: restarted }),
+        );
       }),
     TEST_TIMEOUT_MS,
   );

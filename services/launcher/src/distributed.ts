@@ -1,8 +1,9 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { loadConfig, loggingOptions } from '@stowage/config';
 import { createLogger } from '@stowage/logging';
 import { runMain } from '@stowage/runtime';
+import { Supervisor, type ExitStatus } from './supervisor';
 
 /**
  * `pnpm start:distributed`: one OS process per service, as docker-compose and Kubernetes run
@@ -68,53 +69,66 @@ runMain('stowage-distributed', async () => {
     [['auth-token', config.authTokenPort]],
     [['gateway', config.gatewayPort]],
   ];
-  const children = new Map<string, ChildProcess>();
-  let stopping = false;
+  // Start-up rule: until every wave is listening, a service that exits fails the launcher (exit
+  // 1, the others stopped), as a broken configuration or dependency would otherwise loop. Once the
+  // suite is up, each Supervisor restarts its service with backoff when it dies, and the others
+  // go on untouched; only an exit that a restart cannot fix (configuration error, code 2) still
+  // stops the suite and the launcher exits 1.
+  const supervisors: Supervisor[] = [];
+  let startedUp = false;
+  let startupFailure: Error | undefined;
+  let shuttingDown: Promise<void> | undefined;
+  const stopAll = () => {
+    shuttingDown ??= Promise.all(supervisors.map((supervisor) => supervisor.stop())).then(() => undefined);
+    return shuttingDown;
+  };
+  const giveUp = (name: string, status: ExitStatus) => {
+    if (!startedUp) {
+      startupFailure ??= new Error(
+        `${name} exited during start-up (code ${status.code}, signal ${status.signal})`,
+      );
+      return;
+    }
+    if (shuttingDown) return;
+    logger.error('service cannot be restarted; stopping the others', { name, ...status });
+    void stopAll().then(() => process.exit(1));
+  };
   const start = (name: string, port: number) => {
-    const child = spawn(process.execPath, [path.join(servicesDir, name, 'dist', 'main.js')], {
-      env: { ...process.env, ...urls, PORT: String(port) },
-      stdio: 'inherit',
+    const supervisor = new Supervisor({
+      name,
+      logger,
+      spawn: () =>
+        spawn(process.execPath, [path.join(servicesDir, name, 'dist', 'main.js')], {
+          env: { ...process.env, ...urls, PORT: String(port) },
+          stdio: 'inherit',
+        }),
+      onGiveUp: (status) => giveUp(name, status),
     });
-    children.set(name, child);
-    child.on('exit', (code, signal) => {
-      children.delete(name);
-      if (!stopping) {
-        // One service down means the suite is broken: stop the rest rather than limp on.
-        logger.error('service exited; stopping the others', { name, code, signal });
-        stopping = true;
-        for (const other of children.values()) other.kill('SIGTERM');
-        process.exitCode = 1;
-      }
-    });
+    supervisors.push(supervisor);
+    supervisor.start();
   };
   try {
     for (const wave of waves) {
       for (const [name, port] of wave) start(name, port);
-      await Promise.all(wave.map(([name, port]) => waitUntilListening(name, port, () => stopping)));
+      await Promise.all(
+        wave.map(([name, port]) => waitUntilListening(name, port, () => startupFailure !== undefined)),
+      );
+      if (startupFailure) throw startupFailure;
     }
   } catch (error) {
-    stopping = true;
-    for (const child of children.values()) child.kill('SIGTERM');
-    throw error;
+    // Wait for the others to exit, so none is left running when the launcher exits 1.
+    await stopAll();
+    throw startupFailure ?? error;
   }
-  logger.info('started services', { pids: Object.fromEntries([...children].map(([n, c]) => [n, c.pid])) });
-  return {
-    logger,
-    service: {
-      stop: () =>
-        new Promise<void>((resolve) => {
-          stopping = true;
-          if (children.size === 0) resolve();
-          for (const child of children.values()) {
-            child.once('exit', () => children.size === 0 && resolve());
-            child.kill('SIGTERM');
-          }
-        }),
-    },
-  };
+  startedUp = true;
+  for (const supervisor of supervisors) supervisor.enableRestarts();
+  logger.info('started services', {
+    pids: Object.fromEntries(supervisors.map((supervisor) => [supervisor.name, supervisor.pid])),
+  });
+  return { logger, service: { stop: stopAll } };
 });
 
-/** Polls the service's liveness endpoint until it answers (or the launcher gives up). */
+/** Polls the service's liveness endpoint until it answers; returns early once `aborted()` says so. */
 async function waitUntilListening(name: string, port: number, aborted: () => boolean): Promise<void> {
   const deadline = Date.now() + 120_000;
   while (Date.now() < deadline && !aborted()) {
@@ -128,5 +142,6 @@ async function waitUntilListening(name: string, port: number, aborted: () => boo
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
+  if (aborted()) return;
   throw new Error(`${name} did not start listening on port ${port}`);
 }

@@ -20,7 +20,7 @@ import { infrastructureEnv } from './infrastructure-env';
  * against real PostgreSQL, RabbitMQ and an S3 server. It wires the processes exactly as
  * services/launcher/src/distributed.ts does (the same environment, the other services' URLs,
  * the same start order), but the test holds every pid, so it can measure one process or restart
- * one service alone, which the launcher does not allow (it stops all when one exits).
+ * one service alone when the test chooses (the launcher restarts a dead service itself, after a backoff).
  * The processes run the compiled dist/, so build first.
  */
 export const SERVICES = [
