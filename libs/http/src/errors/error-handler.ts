@@ -19,11 +19,11 @@ function isFrameworkClientError(error: unknown): error is FrameworkClientError {
 /**
  * Headers a handler may have set for the content it meant to send; an error answer that kept them
  * would describe a blob (`application/octet-stream`, its length and digest) and carry JSON.
+ * Content-Range stays: a 416 tells the size with `bytes *\/size`.
  */
 const REPRESENTATION_HEADERS = [
   'content-type',
   'content-length',
-  'content-range',
   'content-encoding',
   'content-disposition',
   'etag',
