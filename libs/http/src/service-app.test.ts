@@ -40,6 +40,9 @@ function appWith(
       app.get('/api-invalid', () => {
         throw ApiError.invalidField('visibility', 'does not have a valid value');
       });
+      app.get('/things/:id', (req, res) => {
+        res.json({ id: req.params.id, query: req.query });
+      });
       app.get('/boom', () => {
         throw new Error('database password is hunter2');
       });
@@ -168,6 +171,31 @@ describe('createServiceApp', () => {
     const metrics = await request(app).get('/metrics');
     expect(metrics.text).toMatch(/stowage_dependency_up\{[^}]*dependency="bus"[^}]*\} 0/);
     expect(metrics.text).toMatch(/stowage_dependency_up\{[^}]*dependency="database"[^}]*\} 1/);
+  });
+
+  it.each([
+    '/things/%ZZ',
+    '/things/%C0%AF',
+    '/things/%ED%A0%80',
+    '/things/a%',
+    '/things/%00',
+    '/things/1?page=%ZZ',
+    '/things/1?q=%E2%82',
+  ])('when the URL %s does not decode or holds a NUL, then 400 comes in the protocol format', async (url) => {
+    const gitlab = await request(appWith(gitlabErrorFormat)).get(url);
+    expect(gitlab.status).toBe(400);
+    expect(gitlab.body.message).toMatch(/^400 Bad request - .+ in the (path|query)$/);
+    const oci = await request(appWith(ociErrorFormat)).get(url);
+    expect(oci.status).toBe(400);
+    expect(oci.body).toEqual({
+      errors: [{ code: expect.any(String), message: expect.any(String), detail: null }],
+    });
+  });
+
+  it('when the URL holds valid escapes, then the route gets them decoded', async () => {
+    const res = await request(appWith(gitlabErrorFormat)).get('/things/a%2Fb%C3%A9?q=%E2%82%AC+x');
+    expect(res.status).toBe(200);
+    expect(res.body).toEqual({ id: 'a/bé', query: { q: '€ x' } });
   });
 
   it('when no route matches, then 404 comes in the protocol format', async () => {

@@ -4,6 +4,7 @@ import { requestContext } from './request-context';
 import { healthRouter, type HealthOptions } from './health';
 import type { Metrics } from './metrics';
 import { errorHandler, notFoundHandler, type ErrorFormatChoice } from './errors';
+import { rejectMalformedUrl } from './reject-malformed-url';
 
 export interface ServiceAppOptions {
   logger: Logger;
@@ -16,8 +17,9 @@ export interface ServiceAppOptions {
 }
 
 /**
- * The frame every service's app shares: request ids and logging, metrics, health, then the
- * service's routes, then a 404 and the error boundary in the service's error format.
+ * The frame every service's app shares: request ids and logging, metrics, refusal of URLs that
+ * do not decode, health, then the service's routes, then a 404 and the error boundary in the
+ * service's error format.
  */
 export function createServiceApp(options: ServiceAppOptions): Express {
   const app = express();
@@ -27,6 +29,7 @@ export function createServiceApp(options: ServiceAppOptions): Express {
   app.set('trust proxy', true);
   app.use(requestContext(options.logger));
   app.use(options.metrics.middleware);
+  app.use(rejectMalformedUrl());
   app.use(healthRouter({ metrics: options.metrics, ...options.health }));
   app.use(options.metrics.router);
   options.routes(app);

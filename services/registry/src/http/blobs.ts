@@ -15,6 +15,13 @@ function requestedRange(req: Request, size: number): { start: number; end: numbe
   return { start: ranges[0]!.start, end: ranges[0]!.end };
 }
 
+function describeBlob(res: Response, digest: string): void {
+  res.setHeader('Docker-Content-Digest', digest);
+  res.setHeader('ETag', `"${digest}"`);
+  res.setHeader('Accept-Ranges', 'bytes');
+  res.setHeader('Cache-Control', 'max-age=31536000');
+}
+
 /** `GET|HEAD /v2/<name>/blobs/<digest>`: the blob, if this repository has it, with Range support. */
 export async function getBlob(
   ctx: RegistryContext,
@@ -28,22 +35,27 @@ export async function getBlob(
   const blob = await findLinkedBlob(ctx.prisma, repository.id, digestText);
   if (!blob) throw new OciError('BLOB_UNKNOWN', { digest: digestText });
 
-  res.setHeader('Docker-Content-Digest', blob.digest);
-  res.setHeader('ETag', `"${blob.digest}"`);
-  res.setHeader('Accept-Ranges', 'bytes');
-  res.setHeader('Cache-Control', 'max-age=31536000');
   if (ctx.blobRedirectSeconds > 0 && req.method === 'GET') {
     const url = await ctx.blobs.presignGet(blobKey(blob.digest), ctx.blobRedirectSeconds);
     if (url) {
+      describeBlob(res, blob.digest);
       res.redirect(307, url);
       return;
     }
   }
   const range = requestedRange(req, blob.size);
   if (range === 'unsatisfiable') {
+    describeBlob(res, blob.digest);
     res.setHeader('Content-Range', `bytes */${blob.size}`);
     throw new OciError('RANGE_INVALID', { size: blob.size });
   }
+  // Opened before any header is set: if storage lost a blob the database still links, the
+  // BLOB_UNKNOWN goes out as JSON, not typed as the blob's bytes and cacheable for a year.
+  const content =
+    req.method === 'HEAD' || blob.size === 0
+      ? null
+      : await ctx.blobs.get(blobKey(blob.digest), range ?? undefined);
+  describeBlob(res, blob.digest);
   res.type('application/octet-stream');
   if (range) {
     res.status(206);
@@ -52,11 +64,10 @@ export async function getBlob(
   } else {
     res.setHeader('Content-Length', String(blob.size));
   }
-  if (req.method === 'HEAD' || blob.size === 0) {
+  if (!content) {
     res.end();
     return;
   }
-  const content = await ctx.blobs.get(blobKey(blob.digest), range ?? undefined);
   await pipeline(content, res);
 }
 

@@ -15,7 +15,7 @@ import {
 import { parseManifest } from '../manifests/parse-manifest';
 import { projectIdFor } from './registry-access';
 import type { RegistryContext } from './registry-context';
-import { existingRepository } from './repository-lookup';
+import { existingRepository, requireDigest } from './repository-lookup';
 
 /** distribution's default limit on a manifest's size. */
 export const MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
@@ -33,7 +33,7 @@ function readBody(req: Request, res: Response): Promise<Buffer> {
 /** A tag or a digest, as the last path segment names a manifest. */
 function parseReference(reference: string): { digest: string } | { tag: string } {
   if (reference.includes(':')) {
-    if (!parseDigest(reference)) throw new OciError('DIGEST_INVALID', { digest: reference });
+    requireDigest(reference);
     return { digest: reference };
   }
   if (!isValidTag(reference)) throw new OciError('TAG_INVALID', { tag: reference });

@@ -1,5 +1,6 @@
 import { OciError } from '@stowage/http';
 import {
+  digestProblem,
   findRepository,
   isValidRepositoryName,
   parseDigest,
@@ -13,11 +14,26 @@ export function checkName(name: string): void {
   if (!isValidRepositoryName(name)) throw new OciError('NAME_INVALID', { name });
 }
 
-/** A path segment that must be a digest; DIGEST_INVALID otherwise. */
+/**
+ * DIGEST_INVALID for a digest that does not parse, saying why: the code's own message ("did not
+ * match uploaded content") is for a well-formed digest the content does not hash to.
+ */
+function malformedDigest(text: string, problem: string): OciError {
+  return new OciError('DIGEST_INVALID', { digest: text }, `invalid digest: ${problem}`);
+}
+
+/** A path segment or parameter that must be a digest; DIGEST_INVALID otherwise. */
 export function requireDigest(text: string): ParsedDigest {
-  const digest = parseDigest(text);
-  if (!digest) throw new OciError('DIGEST_INVALID', { digest: text });
-  return digest;
+  const problem = digestProblem(text);
+  if (problem !== undefined) throw malformedDigest(text, problem);
+  return parseDigest(text)!;
+}
+
+/** `?digest=` or `?mount=`: null when absent, else exactly one well-formed digest. */
+export function digestQueryParam(value: unknown, name: string): ParsedDigest | null {
+  if (value === undefined) return null;
+  if (typeof value !== 'string') throw malformedDigest(String(value), `${name} must be given once`);
+  return requireDigest(value);
 }
 
 /**

@@ -15,7 +15,7 @@ import {
 } from '@stowage/registry-data';
 import { projectIdFor, registryToken } from './registry-access';
 import type { RegistryContext } from './registry-context';
-import { requireDigest } from './repository-lookup';
+import { digestQueryParam } from './repository-lookup';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -68,8 +68,8 @@ async function tryMount(
 /** `POST /v2/<name>/blobs/uploads/`: starts an upload, uploads a whole blob (`?digest=`), or mounts one. */
 export async function startUpload(ctx: RegistryContext, name: string, req: Request, res: Response) {
   const { digest, mount, from } = req.query;
-  const expected = typeof digest === 'string' ? requireDigest(digest) : null;
-  const mountDigest = typeof mount === 'string' ? requireDigest(mount) : null;
+  const expected = digestQueryParam(digest, 'digest');
+  const mountDigest = digestQueryParam(mount, 'mount');
   const repository = await repositoryForPush(ctx, name, res);
   if (mountDigest && typeof from === 'string') {
     const text = `${mountDigest.algorithm}:${mountDigest.hex}`;
@@ -156,10 +156,9 @@ export async function completeUpload(
   res: Response,
 ) {
   const upload = await existingUpload(ctx, name, uploadId);
-  const digest = req.query.digest;
-  if (typeof digest !== 'string')
-    throw new OciError('DIGEST_INVALID', { reason: 'digest parameter missing' });
-  const expected = requireDigest(digest);
+  const expected = digestQueryParam(req.query.digest, 'digest');
+  if (!expected)
+    throw new OciError('DIGEST_INVALID', null, 'invalid digest: the digest parameter is missing');
   checkChunkRange(req, upload);
   await finishUpload(ctx, name, upload, req, expected, res);
 }
