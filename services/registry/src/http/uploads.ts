@@ -78,7 +78,7 @@ export async function startUpload(ctx: RegistryContext, name: string, req: Reque
   const upload = await createUpload(ctx.prisma, repository.id);
   if (!expected) return describeUpload(res, name, upload, 202);
   try {
-    await finishUpload(ctx, name, upload, req, expected, res);
+    await finishUpload(ctx, name, upload, bodyOf(req), expected, res);
   } catch (error) {
     // The client was never told where this upload lives, so nobody could resume it.
     await ctx.uploads.cancel(upload).catch(() => undefined);
@@ -96,6 +96,15 @@ async function finishUpload(
 ): Promise<void> {
   await ctx.uploads.finish(upload, body, expected);
   blobCreated(res, name, `${expected.algorithm}:${expected.hex}`);
+}
+
+/**
+ * The request body as chunks. When storage fails half-way, leaving the loop must not destroy the
+ * request: Node would reset the connection and the client would never see its 503. The unread
+ * rest stays on the wire instead, and the error answer closes the connection (libs/http).
+ */
+function bodyOf(req: Request): AsyncIterable<Buffer> {
+  return req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>;
 }
 
 /** The upload named in the path, if it exists and belongs to this repository. */
@@ -138,7 +147,7 @@ export async function appendChunk(
 ) {
   const upload = await existingUpload(ctx, name, uploadId);
   checkChunkRange(req, upload);
-  const { upload: updated } = await ctx.uploads.append(upload, req);
+  const { upload: updated } = await ctx.uploads.append(upload, bodyOf(req));
   describeUpload(res, name, updated, 202);
 }
 
@@ -160,7 +169,7 @@ export async function completeUpload(
   if (!expected)
     throw new OciError('DIGEST_INVALID', null, 'invalid digest: the digest parameter is missing');
   checkChunkRange(req, upload);
-  await finishUpload(ctx, name, upload, req, expected, res);
+  await finishUpload(ctx, name, upload, bodyOf(req), expected, res);
 }
 
 /** `DELETE /v2/<name>/blobs/uploads/<uuid>`: cancels the upload and discards what it stored. */
