@@ -6,3 +6,4 @@ export * from './rabbit-admin';
 export * from './docker-cli';
 export * from './run-command';
 export * from './containers-cli';
+export * from './tcp-proxy';

@@ -3,12 +3,15 @@ import { AMQP_URL, type S3Server } from '@stowage/testing';
 /**
  * The environment every process of distributed mode shares: PostgreSQL, RabbitMQ (under a prefix
  * of this run's own), the S3 server, the public URL and the secrets. Ports and peers' URLs are
- * the caller's.
+ * the caller's. `amqpUrl` and `s3Endpoint` replace the shared broker's URL and the S3 server's
+ * own address, e.g. with a proxy's in front of them.
  */
 export function infrastructureEnv(options: {
   databaseUrl: string;
+  amqpUrl?: string;
   amqpPrefix: string;
   s3: S3Server;
+  s3Endpoint?: string;
   dataDir: string;
   externalUrl: string;
   rootToken: string;
@@ -18,9 +21,9 @@ export function infrastructureEnv(options: {
   return {
     HOST: '127.0.0.1',
     DATABASE_URL: options.databaseUrl,
-    AMQP_URL,
+    AMQP_URL: options.amqpUrl ?? AMQP_URL,
     AMQP_PREFIX: options.amqpPrefix,
-    S3_ENDPOINT: s3.endpoint,
+    S3_ENDPOINT: options.s3Endpoint ?? s3.endpoint,
     S3_REGION: s3.region,
     S3_BUCKET: s3.bucket,
     S3_ACCESS_KEY_ID: s3.accessKeyId,
