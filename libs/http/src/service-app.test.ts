@@ -114,16 +114,13 @@ describe('createServiceApp', () => {
         {
           code: 'UNAVAILABLE',
           message: 'service unavailable',
-          detail: { log_id: oci.headers['x-request-id'] },
+          detail: null,
         },
       ],
     });
     const gitlab = await request(appWith(gitlabErrorFormat)).get('/storage-down');
     expect([gitlab.status, gitlab.headers['retry-after']]).toEqual([503, '5']);
-    expect(gitlab.body).toEqual({
-      message: '503 Service Unavailable',
-      log_id: gitlab.headers['x-request-id'],
-    });
+    expect(gitlab.body).toEqual({ message: '503 Service Unavailable' });
   });
 
   it('when a handler fails before reading the request body, then the answer closes the connection', async () => {

@@ -9,8 +9,8 @@ export interface ErrorFormat {
   clientError(status: number, message: string): unknown;
   /** A server error: a generic message and the id under which the detail was logged. */
   serverError(logId: string): unknown;
-  /** A dependency is down (503): the client should retry later. */
-  unavailable(logId: string): unknown;
+  /** A dependency is down (503): nothing to look up, the client should retry later. */
+  unavailable(): unknown;
 }
 
 export const ociErrorFormat: ErrorFormat = {
@@ -29,12 +29,8 @@ export const ociErrorFormat: ErrorFormat = {
       errors: [{ code: 'UNKNOWN', message: OCI_ERROR_CODES.UNKNOWN.message, detail: { log_id: logId } }],
     };
   },
-  unavailable(logId) {
-    return {
-      errors: [
-        { code: 'UNAVAILABLE', message: OCI_ERROR_CODES.UNAVAILABLE.message, detail: { log_id: logId } },
-      ],
-    };
+  unavailable() {
+    return { errors: [{ code: 'UNAVAILABLE', message: OCI_ERROR_CODES.UNAVAILABLE.message, detail: null }] };
   },
 };
 
@@ -49,7 +45,7 @@ export const gitlabErrorFormat: ErrorFormat = {
   serverError(logId) {
     return { message: '500 Internal Server Error', log_id: logId };
   },
-  unavailable(logId) {
-    return { message: '503 Service Unavailable', log_id: logId };
+  unavailable() {
+    return { message: '503 Service Unavailable' };
   },
 };

@@ -63,7 +63,7 @@ export function errorHandler(choice: ErrorFormatChoice): ErrorRequestHandler {
     if (outage) {
       log?.warn('dependency unavailable', { dependency: outage.dependency, error, logId });
       res.setHeader('Retry-After', String(outage.retryAfterSeconds));
-      res.status(503).json(format.unavailable(logId));
+      res.status(503).json(format.unavailable());
       return;
     }
     const known = format.describe(error);
