@@ -246,10 +246,11 @@ export function describeOutboxContract(db: () => Database): OutboxHarness {
     bus.gate = gate.promise;
     bus.onPublish = () => started.resolve();
 
-    const relaying = harness.relay({ claimLeaseMs: 1_000 }).relayOnce();
+    // Long enough for the first publish to start well inside the first half even on a busy machine.
+    const relaying = harness.relay({ claimLeaseMs: 2_000 }).relayOnce();
     await started.promise;
     // The claim was made before the first publish started, so more than half the lease is gone.
-    await sleep(600);
+    await sleep(1_100);
     bus.gate = undefined;
     gate.resolve();
 
