@@ -1,6 +1,7 @@
 import type { DomainEvent, EventBus } from '@stowage/bus';
 import type { Database } from '@stowage/db';
 import type { Logger } from '@stowage/logging';
+import { claimBatch, settleBatch, type Confirmed, type OutboxRow } from './outbox-claims';
 import { quote } from './outbox-table';
 
 export interface OutboxRelayOptions {
@@ -14,21 +15,31 @@ export interface OutboxRelayOptions {
   batchSize?: number;
   /** Published rows are kept this long for inspection, then deleted. */
   retainPublishedMs?: number;
+  /**
+   * How long a claim keeps other replicas off a batch; a relay that dies holding one delays its
+   * events by at most this. The relay starts no publish once half of it has passed, so keep it at
+   * least twice the bus's publish deadline (30 s by default). Default 2 minutes.
+   */
+  claimLeaseMs?: number;
 }
 
-interface OutboxRow {
-  id: string;
-  type: string;
-  source: string;
-  payload: unknown;
-  occurred_at: Date | string;
-}
+const DEFAULT_CLAIM_LEASE_MS = 2 * 60 * 1000;
 
 /**
- * Moves committed events from the outbox table to the bus. Rows are claimed with
- * `FOR UPDATE SKIP LOCKED`, so several replicas relay without publishing a row twice in the
- * normal case; a crash between publish and commit republishes, which consumers tolerate
- * because they are idempotent on the event id. A broker outage only delays delivery.
+ * Moves committed events from the outbox table to the bus in three steps, none of which holds a
+ * transaction open while the broker is waited for:
+ *
+ * 1. claim: one statement sets `claimed_until` on the oldest unclaimed batch (`FOR UPDATE SKIP
+ *    LOCKED` inside it, so replicas racing for rows split them) and commits;
+ * 2. publish: each event in (occurred_at, seq) order, stopping at the first failure;
+ * 3. mark: a statement sets `published_at` to each confirm's time (not the claim's), and another
+ *    releases the claim on whatever was not published, so the next pass retries it promptly.
+ *
+ * Several replicas thus do not publish a row twice in the normal case; the relay starts no
+ * publish once half the lease has passed, so a slow broker does not let a claim expire under it.
+ * A relay that dies between claim and mark leaves rows claimed until the lease expires; another
+ * relay then republishes them, which consumers tolerate because they are idempotent on the event
+ * id. A broker outage only delays delivery.
  */
 export class OutboxRelay {
   private timer: NodeJS.Timeout | undefined;
@@ -54,42 +65,39 @@ export class OutboxRelay {
   /**
    * Publishes up to one batch of unpublished events, oldest first, and marks them published;
    * resolves with how many were published. When the bus rejects an event, the events published
-   * before it are still marked (so they are not sent again), the rest stay for a later pass, and
-   * the bus's error is rethrown.
+   * before it are still marked (so they are not sent again), the rest are released for a later
+   * pass, and the bus's error is rethrown.
    */
   async relayOnce(): Promise<number> {
-    const { db, schema, events } = this.options;
-    const table = `${quote(schema)}."outbox_events"`;
-    const { published, failure } = await db.transaction(async (tx) => {
-      const { rows } = await tx.query<OutboxRow>(
-        `SELECT "id", "type", "source", "payload", "occurred_at" FROM ${table}
-         WHERE "published_at" IS NULL ORDER BY "occurred_at", "seq"
-         LIMIT $1 FOR UPDATE SKIP LOCKED`,
-        [this.options.batchSize ?? 100],
-      );
-      const done: string[] = [];
-      let error: { cause: unknown } | undefined;
-      for (const row of rows) {
-        try {
-          await events.publish(toEvent(row));
-        } catch (cause) {
-          // Stop at the first failure so later events do not overtake it.
-          error = { cause };
-          break;
-        }
-        done.push(row.id);
+    const { db, events } = this.options;
+    const table = `${quote(this.options.schema)}."outbox_events"`;
+    const leaseMs = this.options.claimLeaseMs ?? DEFAULT_CLAIM_LEASE_MS;
+    // Measured from before the claim, so the lease (which starts at the claim) cannot be shorter.
+    const claimStarted = performance.now();
+    const rows = await claimBatch(db, table, this.options.batchSize ?? 100, leaseMs);
+    const confirmed: Confirmed[] = [];
+    let failure: { cause: unknown } | undefined;
+    for (const row of rows) {
+      // A publish started later could outlast the lease and race another replica's claim.
+      if (performance.now() - claimStarted > leaseMs / 2) break;
+      try {
+        await events.publish(toEvent(row));
+      } catch (cause) {
+        // Stop at the first failure so later events do not overtake it.
+        failure = { cause };
+        break;
       }
-      if (done.length > 0) {
-        await tx.query(
-          `UPDATE ${table} SET "published_at" = CURRENT_TIMESTAMP WHERE "id" = ANY($1::uuid[])`,
-          [done],
-        );
-      }
-      return { published: done.length, failure: error };
-    });
+      confirmed.push({ id: row.id, at: new Date() });
+    }
+    await settleBatch(
+      db,
+      table,
+      confirmed,
+      rows.slice(confirmed.length).map((row) => row.id),
+    );
     if (failure) throw failure.cause;
     await this.pruneOccasionally(table);
-    return published;
+    return confirmed.length;
   }
 
   /** Stops polling and ignores nudges; resolves once a pass that is running has finished. */

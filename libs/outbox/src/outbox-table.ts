@@ -1,11 +1,14 @@
 /**
- * Every service that emits events owns an `outbox_events` table in its own schema, created by
- * its migrations with this DDL (and mirrored by an `OutboxEvent` model in its Prisma schema,
- * where `seq` is `BigInt @default(autoincrement())`).
+ * Every service that emits events owns an `outbox_events` table in its own schema; its
+ * migrations add up to this DDL (`*_outbox*` creates the table, `*_outbox_claims` adds
+ * `claimed_until`), and an `OutboxEvent` model in its Prisma schema mirrors it (`seq` is
+ * `BigInt @default(autoincrement())`). Tests create the table from here.
  *
  * `seq` breaks ties between events with the same `occurred_at` (millisecond precision: several
  * events recorded by one transaction usually share it), so they are relayed in the order they
- * were recorded rather than in the random order of their ids.
+ * were recorded rather than in the random order of their ids. `claimed_until` is the end of a
+ * relay's lease on a row it is publishing (see OutboxRelay). The partial index serves the claim
+ * as before: claimed rows are few (a batch per relay) and are filtered out as the index is read.
  */
 export function outboxTableDdl(schema: string): string {
   const table = `${quote(schema)}."outbox_events"`;
@@ -18,6 +21,7 @@ export function outboxTableDdl(schema: string): string {
     `    "occurred_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,`,
     `    "published_at" TIMESTAMPTZ(3),`,
     `    "seq" BIGSERIAL NOT NULL,`,
+    `    "claimed_until" TIMESTAMPTZ(3),`,
     `    CONSTRAINT "outbox_events_pkey" PRIMARY KEY ("id")`,
     `);`,
     `CREATE INDEX "outbox_events_unpublished_idx" ON ${table}("occurred_at", "seq") WHERE "published_at" IS NULL;`,

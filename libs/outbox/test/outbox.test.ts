@@ -7,6 +7,7 @@ import { createSilentLogger } from '@stowage/logging';
 import { OutboxRelay, recordEvent } from '@stowage/outbox';
 import {
   AMQP_URL,
+  deferred,
   deleteEverythingWithPrefix,
   describeWithComponents,
   POSTGRES_URL,
@@ -78,6 +79,45 @@ describeWithComponents(['postgres'], 'outbox on PostgreSQL', () => {
     expect(peerBus.published.length).toBeGreaterThan(0);
     expect(peerBus.published.length).toBeLessThan(events.length);
     expect((await outboxRows(db, harness.schema)).every((row) => row.published)).toBe(true);
+  });
+
+  it('when a publish is waiting for the broker, then the relay holds no transaction and no row lock', async () => {
+    const { bus } = harness;
+    const event = newEvent('test.no-open-transaction', 'registry', {});
+    await harness.commit(event);
+    // The relay gets a pool of its own, named so that its sessions can be told apart.
+    const applicationName = uniqueName('relay');
+    const url = new URL(POSTGRES_URL);
+    url.searchParams.set('application_name', applicationName);
+    const relayDb = await openDatabase({ url: url.toString() });
+    const gate = deferred();
+    const started = deferred();
+    bus.gate = gate.promise;
+    bus.onPublish = () => started.resolve();
+
+    const relaying = harness.relay({ db: relayDb }).relayOnce();
+    try {
+      await started.promise;
+      const { rows: sessions } = await db.query<{ state: string }>(
+        `SELECT "state" FROM pg_stat_activity WHERE "application_name" = $1`,
+        [applicationName],
+      );
+      expect(sessions.length).toBeGreaterThan(0);
+      expect(sessions.filter((session) => session.state.startsWith('idle in transaction'))).toEqual([]);
+
+      // Another session can lock the row the relay is publishing (NOWAIT fails at once otherwise).
+      const { rows: locked } = await db.transaction((tx) =>
+        tx.query(`SELECT "id" FROM "${harness.schema}"."outbox_events" WHERE "id" = $1 FOR UPDATE NOWAIT`, [
+          event.id,
+        ]),
+      );
+      expect(locked).toHaveLength(1);
+    } finally {
+      gate.resolve();
+      await relaying.catch(() => undefined);
+      await relayDb.close();
+    }
+    expect(bus.published).toEqual([event]);
   });
 });
 

@@ -10,6 +10,8 @@ export type PublishBehaviour = 'accept' | 'reject';
 export class ControllableEventBus implements EventBus {
   /** Events whose publish resolved, in publication order. */
   readonly published: DomainEvent[] = [];
+  /** When each event's publish resolved (after the inner bus confirmed it), by event id. */
+  readonly confirmedAt = new Map<string, Date>();
   /** Publish calls that rejected. */
   failures = 0;
   behaviour: PublishBehaviour = 'accept';
@@ -32,6 +34,7 @@ export class ControllableEventBus implements EventBus {
     }
     await this.inner.publish(event);
     this.published.push(event);
+    this.confirmedAt.set(event.id, new Date());
   }
 
   subscribe(

@@ -4,7 +4,14 @@ import { createSilentLogger } from '@stowage/logging';
 import { OutboxRelay, recordEvent, type OutboxRelayOptions } from '@stowage/outbox';
 import { deferred, hasSettled, sleep, waitFor } from '@stowage/testing';
 import { ControllableEventBus } from './controllable-event-bus';
-import { createOutboxSchema, dropSchema, outboxRows, rawExecutor } from './outbox-schema';
+import {
+  claimedIds,
+  createOutboxSchema,
+  dropSchema,
+  outboxRows,
+  publishedAt,
+  rawExecutor,
+} from './outbox-schema';
 
 export interface OutboxHarness {
   db: Database;
@@ -155,10 +162,103 @@ export function describeOutboxContract(db: () => Database): OutboxHarness {
         { id: events[2]!.id, published: false },
       ]),
     );
+    // Released rather than left claimed: the next pass retries them without waiting for a lease.
+    expect(await claimedIds(harness.db, harness.schema)).toEqual([]);
     expect(await relay.relayOnce()).toBe(2);
     expect(await relay.relayOnce()).toBe(0);
 
     expect(bus.published.map((event) => event.id)).toEqual(events.map((event) => event.id));
+  });
+
+  it('when the broker confirms a while after the claim, then published_at is not earlier than the confirm', async () => {
+    const { bus } = harness;
+    const event = newEvent('test.confirm-time', 'registry', {});
+    await harness.commit(event);
+    const gate = deferred();
+    const started = deferred();
+    bus.gate = gate.promise;
+    bus.onPublish = () => started.resolve();
+
+    const relaying = harness.relay().relayOnce();
+    await started.promise;
+    // Puts the claim clearly before the confirm, so marking with the claim's time would show.
+    await sleep(50);
+    gate.resolve();
+    expect(await relaying).toBe(1);
+
+    const marked = (await publishedAt(harness.db, harness.schema)).get(event.id);
+    const confirmed = bus.confirmedAt.get(event.id);
+    expect(marked).toBeInstanceOf(Date);
+    expect(confirmed).toBeInstanceOf(Date);
+    expect(marked!.getTime()).toBeGreaterThanOrEqual(confirmed!.getTime());
+  });
+
+  it('when a relay dies after claiming events, then others leave them alone until the claim expires, then publish them in order', async () => {
+    const { bus } = harness;
+    const base = Date.parse('2030-01-01T00:00:00.000Z');
+    const events = [0, 1].map((i) => ({
+      ...newEvent('test.crashed-claim', 'registry', { i }),
+      occurredAt: new Date(base + i).toISOString(),
+    }));
+    await harness.commit(...events);
+    // The "crashed" relay claims the batch and never gets past its first publish.
+    const crashedBus = new ControllableEventBus(bus);
+    const stuck = deferred();
+    const claimed = deferred();
+    crashedBus.gate = stuck.promise;
+    crashedBus.onPublish = () => claimed.resolve();
+    const crashedPass = harness.relay({ events: crashedBus }).relayOnce();
+    const survivor = harness.relay();
+    try {
+      await claimed.promise;
+
+      expect(await survivor.relayOnce()).toBe(0);
+      // The lease runs out (moved back rather than waited for).
+      await harness.db.query(
+        `UPDATE "${harness.schema}"."outbox_events"
+            SET "claimed_until" = CURRENT_TIMESTAMP - INTERVAL '1 second' WHERE "claimed_until" IS NOT NULL`,
+      );
+      expect(await survivor.relayOnce()).toBe(events.length);
+      expect(bus.published).toEqual(events);
+    } finally {
+      // The stuck relay's broker fails at last; releasing its claim must not undo the survivor's marks.
+      crashedBus.behaviour = 'reject';
+      stuck.resolve();
+    }
+    await expect(crashedPass).rejects.toThrow('broker unavailable');
+    expect(await outboxRows(harness.db, harness.schema)).toEqual(
+      expect.arrayContaining(events.map((event) => ({ id: event.id, published: true }))),
+    );
+    expect(await survivor.relayOnce()).toBe(0);
+    expect(bus.published).toEqual(events);
+  });
+
+  it('when half the claim lease has passed during a batch, then the relay starts no further publish and releases the rest', async () => {
+    const { bus } = harness;
+    const base = Date.parse('2030-01-01T00:00:00.000Z');
+    const events = [0, 1, 2].map((i) => ({
+      ...newEvent('test.lease-half', 'registry', { i }),
+      occurredAt: new Date(base + i).toISOString(),
+    }));
+    await harness.commit(...events);
+    const gate = deferred();
+    const started = deferred();
+    bus.gate = gate.promise;
+    bus.onPublish = () => started.resolve();
+
+    // Long enough for the first publish to start well inside the first half even on a busy machine.
+    const relaying = harness.relay({ claimLeaseMs: 2_000 }).relayOnce();
+    await started.promise;
+    // The claim was made before the first publish started, so more than half the lease is gone.
+    await sleep(1_100);
+    bus.gate = undefined;
+    gate.resolve();
+
+    expect(await relaying).toBe(1);
+    expect(bus.published).toEqual([events[0]]);
+    expect(await claimedIds(harness.db, harness.schema)).toEqual([]);
+    expect(await harness.relay().relayOnce()).toBe(2);
+    expect(bus.published).toEqual(events);
   });
 
   it('when an event has a type the bus refuses, then recordEvent rejects it and the transaction rolls back', async () => {

@@ -35,3 +35,20 @@ export async function outboxRows(db: SqlRunner, schema: string): Promise<OutboxR
   );
   return rows;
 }
+
+/** Ids of the rows some relay holds a claim on (expired or not), in id order. */
+export async function claimedIds(db: SqlRunner, schema: string): Promise<string[]> {
+  const { rows } = await db.query<{ id: string }>(
+    `SELECT "id"::text AS "id" FROM ${quote(schema)}."outbox_events"
+      WHERE "claimed_until" IS NOT NULL ORDER BY "id"`,
+  );
+  return rows.map((row) => row.id);
+}
+
+/** When each row was marked published (null while it is not), by id. */
+export async function publishedAt(db: SqlRunner, schema: string): Promise<Map<string, Date | null>> {
+  const { rows } = await db.query<{ id: string; published_at: Date | null }>(
+    `SELECT "id"::text AS "id", "published_at" FROM ${quote(schema)}."outbox_events"`,
+  );
+  return new Map(rows.map((row) => [row.id, row.published_at]));
+}
