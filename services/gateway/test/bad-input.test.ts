@@ -42,6 +42,8 @@ describe('gateway: bad input never gets a 5xx', () => {
       metrics: createMetrics({ service: 'gateway' }),
       upstreams: { 'auth-token': url, registry: url, 'dependency-proxy': url, 'package-registry': url },
       trustForwardedHeaders: false,
+      upstreamConnectTimeoutMs: 2_000,
+      upstreamIdleTimeoutMs: 10_000,
     });
   });
 

@@ -82,6 +82,8 @@ describe('registry: bad input never gets a 5xx', () => {
   let world: RestApiWorld;
   let ids: IdentityWorld;
   let repository: Repository;
+  // The properties may delete `repository` (a maintainer's DELETE of its id); these examples need one of their own.
+  let untouched: Repository;
   let image: PushedImage;
   let uploadId: string;
   let v2: Express;
@@ -111,6 +113,7 @@ describe('registry: bad input never gets a 5xx', () => {
     ids = await createIdentityWorld(world.identity, 'fuzz');
     const { prisma } = world.registry;
     repository = await createRepository(prisma, 'fuzz-team/app/web', ids.app.id);
+    untouched = await createRepository(prisma, 'fuzz-team/app/digests', ids.app.id);
     image = await pushImage(prisma, repository, 'v1');
     uploadId = (await createUpload(prisma, repository.id)).id;
     blobDir = mkdtempSync(join(tmpdir(), 'stowage-bad-input-'));
@@ -274,7 +277,7 @@ describe('registry: bad input never gets a 5xx', () => {
   );
 
   describe('digests that do not parse', () => {
-    const granted = () => `Bearer ${grant(repository.path)}`;
+    const granted = () => `Bearer ${grant(untouched.path)}`;
 
     it.each([
       ['a blob upload with ?digest=sha256:xyz', 'post', '/blobs/uploads/?digest=sha256:xyz'],
@@ -284,7 +287,7 @@ describe('registry: bad input never gets a 5xx', () => {
     ] as const)(
       'when %s arrives, then DIGEST_INVALID says the digest is invalid',
       async (_what, method, suffix) => {
-        const call = request(v2)[method](`/v2/${repository.path}${suffix}`);
+        const call = request(v2)[method](`/v2/${untouched.path}${suffix}`);
         const res = await call.set('Authorization', granted());
         expect(res.status).toBe(400);
         expect(res.body.errors[0].code).toBe('DIGEST_INVALID');
@@ -293,9 +296,9 @@ describe('registry: bad input never gets a 5xx', () => {
     );
 
     it('when an upload is completed without ?digest=, then DIGEST_INVALID says it is missing', async () => {
-      const { id } = await createUpload(world.registry.prisma, repository.id);
+      const { id } = await createUpload(world.registry.prisma, untouched.id);
       const res = await request(v2)
-        .put(`/v2/${repository.path}/blobs/uploads/${id}`)
+        .put(`/v2/${untouched.path}/blobs/uploads/${id}`)
         .set('Authorization', granted());
       expect(res.status).toBe(400);
       expect(res.body.errors[0]).toMatchObject({
@@ -307,7 +310,7 @@ describe('registry: bad input never gets a 5xx', () => {
     it('when a well-formed digest does not match the content, then the message says so', async () => {
       const wrong = `sha256:${'0'.repeat(64)}`;
       const res = await request(v2)
-        .post(`/v2/${repository.path}/blobs/uploads/?digest=${wrong}`)
+        .post(`/v2/${untouched.path}/blobs/uploads/?digest=${wrong}`)
         .set('Authorization', granted())
         .set('Content-Type', 'application/octet-stream')
         .send(Buffer.from('hello'));
