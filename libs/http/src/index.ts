@@ -9,7 +9,7 @@ export type { Metrics, MetricsOptions } from './metrics';
 export { createServiceApp } from './service-app';
 export type { ServiceAppOptions } from './service-app';
 export { startHttpServer } from './http-server';
-export { bodyLeftUnread } from './unread-body';
+export { bodyAbandoned, bodyLeftUnread } from './unread-body';
 export type { HttpServerHandle, ListenOptions } from './http-server';
 export { runService } from './run-service';
 export type { RunningService, ServiceOptions } from './run-service';

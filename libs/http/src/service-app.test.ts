@@ -28,10 +28,12 @@ function appWith(
           cause: new DependencyUnavailableError('storage', 'S3 is down'),
         });
       });
-      app.patch('/upload-refused', () => {
+      app.patch('/upload-refused', async (req) => {
+        // As an upload does when storage fails after the first chunk: reading stops half-way.
+        for await (const chunk of req.iterator({ destroyOnReturn: false })) if (chunk) break;
         throw new DependencyUnavailableError('storage', 'S3 is down');
       });
-      app.get('/oci-missing', () => {
+      app.all('/oci-missing', () => {
         throw new OciError('BLOB_UNKNOWN', { digest: 'sha256:abc' });
       });
       app.get('/api-missing', () => {
@@ -123,27 +125,34 @@ describe('createServiceApp', () => {
     expect(gitlab.body).toEqual({ message: '503 Service Unavailable' });
   });
 
-  it('when a handler fails before reading the request body, then the answer closes the connection', async () => {
-    const app = appWith(ociErrorFormat);
-    const refused = await request(app)
-      .patch('/upload-refused')
-      .set('Content-Type', 'application/octet-stream')
-      .send(Buffer.alloc(4 << 20));
-    expect([refused.status, refused.headers.connection]).toEqual([503, 'close']);
-    const server = app.listen(0, '127.0.0.1');
+  it('when a handler stops reading a body half-way, then its answer closes the connection; otherwise it stays open', async () => {
+    const server = appWith(ociErrorFormat).listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
-    try {
-      // A keep-alive client: a bodiless request leaves nothing on the wire, so the connection stays.
-      const bodiless = await new Promise<http.IncomingMessage>((resolve) => {
-        const agent = new http.Agent({ keepAlive: true });
-        http.get({ port: (server.address() as AddressInfo).port, path: '/storage-down', agent }, (res) => {
-          res.resume();
-          agent.destroy();
-          resolve(res);
-        });
+    // A keep-alive client, as docker and the gateway are.
+    const agent = new http.Agent({ keepAlive: true });
+    const call = (method: string, path: string, body?: Buffer) =>
+      new Promise<http.IncomingMessage>((resolve, reject) => {
+        const req = http.request(
+          { port: (server.address() as AddressInfo).port, method, path, agent },
+          (res) => {
+            res.resume();
+            res.on('end', () => resolve(res));
+          },
+        );
+        req.on('error', reject);
+        req.end(body);
       });
+    try {
+      const abandoned = await call('PATCH', '/upload-refused', Buffer.alloc(4 << 20));
+      // Nobody started reading this body: Node drains it, so the connection can carry the next request.
+      const unread = await call('PATCH', '/oci-missing', Buffer.alloc(4 << 20));
+      const bodiless = await call('GET', '/storage-down');
+
+      expect([abandoned.statusCode, abandoned.headers.connection]).toEqual([503, 'close']);
+      expect([unread.statusCode, unread.headers.connection]).toEqual([404, 'keep-alive']);
       expect([bodiless.statusCode, bodiless.headers.connection]).toEqual([503, 'keep-alive']);
     } finally {
+      agent.destroy();
       server.close();
     }
   });

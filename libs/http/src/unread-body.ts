@@ -1,12 +1,20 @@
 import type { IncomingMessage } from 'node:http';
 
 /**
- * True when the request has a body that has not been received in full. Such a connection cannot
- * carry another request: the rest of the body is still on the wire. (`complete` alone is not the
- * test: Node sets it only after the handler started, even for a request with no body at all.)
+ * True when the request has a body that has not been received in full. (`complete` alone is not
+ * the test: Node sets it only after the handler started, even for a request with no body at all.)
  */
 export function bodyLeftUnread(req: IncomingMessage): boolean {
   const hasBody =
     req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
   return hasBody && !req.complete;
+}
+
+/**
+ * True when a handler started reading the body and stopped half-way. Node drains a body nobody
+ * began to read once the answer is sent, so that connection stays usable; a body left half-read
+ * stays on the wire, and the connection cannot carry another request.
+ */
+export function bodyAbandoned(req: IncomingMessage): boolean {
+  return bodyLeftUnread(req) && req.readableFlowing !== null;
 }

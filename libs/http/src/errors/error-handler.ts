@@ -1,6 +1,6 @@
 import type { ErrorRequestHandler, Request, RequestHandler } from 'express';
 import { DependencyUnavailableError, unavailableCause } from '@stowage/errors';
-import { bodyLeftUnread } from '../unread-body';
+import { bodyAbandoned } from '../unread-body';
 import type { ErrorFormat } from './error-format';
 import '../express-augment';
 
@@ -55,9 +55,9 @@ export function errorHandler(choice: ErrorFormatChoice): ErrorRequestHandler {
       return;
     }
     for (const name of REPRESENTATION_HEADERS) res.removeHeader(name);
-    // The handler gave up before reading the whole body: the rest of it is still on the wire, so
-    // this connection cannot carry another request (the gateway's pooled socket least of all).
-    if (bodyLeftUnread(req)) res.setHeader('Connection', 'close');
+    // The rest of the body stays on the wire: this connection cannot carry another request (the
+    // gateway's pooled socket least of all), so it ends with this answer.
+    if (bodyAbandoned(req)) res.setHeader('Connection', 'close');
     const logId = req.id ?? 'unknown';
     const outage = unavailableCause(error);
     if (outage) {

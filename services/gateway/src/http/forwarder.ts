@@ -23,9 +23,10 @@ export interface ForwarderOptions {
  * - the service's response breaks off: the client's connection is destroyed, so it sees the
  *   truncation instead of waiting;
  * - the client goes away: the request to the service is aborted;
- * - the service answers before it has read the whole body (an upload refused half-way): the
- *   connection to the service is discarded instead of going back to the pool, where the rest of
- *   the body would poison the next request, and the client is told `Connection: close`;
+ * - the service answers before it has read the whole body and closes (an upload refused
+ *   half-way): the connection to the service is discarded instead of going back to the pool,
+ *   where the rest of the body would poison the next request, and the client is told
+ *   `Connection: close`; a service that drains the rest keeps receiving it;
  * - the service cannot be reached, or falls silent: 503 (connect and idle timeouts).
  */
 export function createForwarder(options: ForwarderOptions): {
@@ -80,8 +81,11 @@ class Exchange {
 
   relay(fromService: IncomingMessage, headers: http.OutgoingHttpHeaders): void {
     this.fromService = fromService;
-    // The client is still sending a body the service will not read: close after this answer.
-    if (bodyLeftUnread(this.req)) headers.connection = 'close';
+    // A service that answers early either drains the rest of the body (the body keeps flowing to
+    // it, and both connections stay usable) or says it closes: then nobody will read the rest, so
+    // the client's connection ends with this answer too.
+    const serviceStopsReading = /\bclose\b/i.test(String(fromService.headers.connection ?? ''));
+    if (serviceStopsReading && bodyLeftUnread(this.req)) headers.connection = 'close';
     this.res.writeHead(fromService.statusCode ?? 502, fromService.statusMessage, headers);
     pipeline(fromService, this.res, (error) => {
       if (error) {
@@ -90,8 +94,8 @@ class Exchange {
         this.toService.destroy();
         return;
       }
-      // Answered before the whole body was sent: that socket still expects the rest of it.
-      if (!this.toService.writableFinished) this.toService.destroy();
+      // Answered before the whole body was sent, by a service that will not read the rest.
+      if (serviceStopsReading && !this.toService.writableFinished) this.toService.destroy();
     });
   }
 
