@@ -88,4 +88,36 @@ describe('GET /v2/', () => {
     expect(res.status).toBe(401);
     expect(res.headers['www-authenticate']).toMatch(/^Bearer realm=/);
   });
+
+  it('when the signing keys cannot be fetched (auth-token down), then 503 UNAVAILABLE, not a refusal of the token', async () => {
+    // A verifier whose JWKS endpoint refuses connections: a token it has never seen cannot be checked.
+    const refused = createTokenVerifier({
+      jwksUri: 'http://127.0.0.1:9/-/jwks',
+      issuer: ISSUER,
+      audiences: ['container_registry'],
+    });
+    const down = createServiceApp({
+      logger: createSilentLogger(),
+      metrics: createMetrics({ service: 'registry' }),
+      health: { checks: {} },
+      errorFormat: ociErrorFormat,
+      routes: (router) =>
+        router.use(
+          '/v2',
+          registryBaseRouter({
+            verify: (value) => refused.verify(value, 'container_registry'),
+            externalUrl: 'https://registry.example.test/',
+          }),
+        ),
+    });
+
+    const res = await request(down).get('/v2/').set('Authorization', `Bearer ${token()}`);
+
+    expect([res.status, res.headers['retry-after'], res.headers['www-authenticate']]).toEqual([
+      503,
+      '5',
+      undefined,
+    ]);
+    expect(res.body.errors[0].code).toBe('UNAVAILABLE');
+  });
 });
