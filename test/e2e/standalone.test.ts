@@ -1,6 +1,6 @@
 import { readdir } from 'node:fs/promises';
 import { startHeldRequest } from './support/held-request';
-import { makeTempDir, removeDir, runNodeScript } from './support/processes';
+import { freeLoopbackPort, makeTempDir, removeDir, runNodeScript } from './support/processes';
 import {
   STANDALONE,
   START_TIMEOUT_MS,
@@ -187,6 +187,49 @@ describe('standalone mode (node services/launcher/dist/standalone.js)', () => {
       STOP_TIMEOUT_MS,
     );
   });
+});
+
+describe('one DATA_DIR, one process', () => {
+  let dataDir: string;
+  const running: Instance[] = [];
+
+  beforeAll(async () => {
+    dataDir = await makeTempDir('e2e-standalone-lock');
+  });
+
+  afterAll(async () => {
+    await Promise.all(running.map((instance) => instance.process.stop()));
+    await removeDir(dataDir);
+  }, STOP_TIMEOUT_MS);
+
+  it(
+    'when a second process starts on a DATA_DIR in use, then it is refused; once the first is killed with SIGKILL, a new one starts',
+    async () => {
+      const first = await startStandalone({ DATA_DIR: dataDir });
+      running.push(first);
+
+      const refused = await runNodeScript(
+        STANDALONE,
+        { HOST: '127.0.0.1', PORT: String(await freeLoopbackPort()), DATA_DIR: dataDir },
+        START_TIMEOUT_MS - 10_000,
+      );
+      const firstReadiness = (await fetch(`${first.base}/-/readiness`)).status;
+      // No chance to unlock: its successor must find the lock stale rather than released.
+      first.process.signal('SIGKILL');
+      const killed = await first.process.exited;
+      const successor = await startStandalone({ DATA_DIR: dataDir });
+      running.push(successor);
+
+      expect(refused.code).toBe(1);
+      expect(stderrLines(refused.stderr)).toEqual([
+        expect.stringMatching(/DATA_DIR .+ is in use by another running/),
+      ]);
+      expect(firstReadiness).toBe(200);
+      expect(killed).toEqual({ code: null, signal: 'SIGKILL' });
+      expect(await currentKid(successor)).toEqual(expect.any(String));
+    },
+    3 * START_TIMEOUT_MS,
+  );
 });
 
 describe('bad configuration', () => {

@@ -6,6 +6,8 @@ export interface HttpServerHandle {
   server: http.Server;
   /** `http://host:port` the server is reachable on (loopback when bound to all interfaces). */
   url: string;
+  /** The address it is bound to, as `host:port` (`0.0.0.0:5000` when bound to all interfaces): what logs say. */
+  boundTo: string;
   port: number;
   /**
    * Stops accepting connections, lets in-flight requests finish, closes idle keep-alive
@@ -39,7 +41,8 @@ export async function startHttpServer(
       resolve();
     });
   });
-  const { port } = server.address() as AddressInfo;
+  const { port, address } = server.address() as AddressInfo;
+  const boundTo = address.includes(':') ? `[${address}]:${port}` : `${address}:${port}`;
   const reachableHost = ['0.0.0.0', '::', ''].includes(options.host) ? '127.0.0.1' : options.host;
   const url = `http://${reachableHost.includes(':') ? `[${reachableHost}]` : reachableHost}:${port}`;
 
@@ -61,5 +64,5 @@ export async function startHttpServer(
     });
     return closing;
   };
-  return { server, url, port, close };
+  return { server, url, boundTo, port, close };
 }

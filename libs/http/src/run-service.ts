@@ -39,7 +39,7 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
     routes: options.routes,
   });
   const http = await startHttpServer(app, options.listen);
-  options.logger.info(`${options.name} listening`, { url: http.url });
+  options.logger.info(`${options.name} listening`, { on: http.boundTo, url: http.url });
   let stopping: Promise<void> | undefined;
   return {
     name: options.name,

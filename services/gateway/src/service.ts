@@ -33,7 +33,7 @@ export async function startGateway(
     isAccepting: () => accepting,
   });
   const http = await startHttpServer(app, { host: config.host, port: config.port });
-  logger.info('gateway listening', { url: http.url, upstreams: config.upstreams });
+  logger.info('gateway listening', { on: http.boundTo, upstreams: config.upstreams });
   return {
     http,
     async stop() {

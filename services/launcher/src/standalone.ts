@@ -8,7 +8,13 @@ import { startAll } from './start-all';
 runMain('stowage', async () => {
   const config = loadStandaloneConfig();
   const logger = createLogger({ service: 'stowage', level: config.logLevel });
-  const unlock = config.databaseUrl ? () => undefined : lockDataDir(config.dataDir);
+  const unlock = config.databaseUrl
+    ? async () => undefined
+    : await lockDataDir(config.dataDir, (error) => {
+        // Another process may be writing the database now: stopping at once is the safe course.
+        logger.error('lost the lock on DATA_DIR; exiting', { error, dataDir: config.dataDir });
+        process.exit(1);
+      });
   let infra;
   let suite;
   try {
@@ -16,13 +22,13 @@ runMain('stowage', async () => {
     suite = await startAll(config, infra, logger);
   } catch (error) {
     await infra?.close();
-    unlock();
+    await unlock();
     throw error;
   }
   const openedInfra = infra;
   logger.info('stowage is ready', {
     url: config.externalUrl,
-    listening: suite.gateway.http.url,
+    listening: suite.gateway.http.boundTo,
     dataDir: config.dataDir,
   });
   const running = suite;
@@ -32,7 +38,7 @@ runMain('stowage', async () => {
       async stop() {
         await running.stop();
         await openedInfra.close();
-        unlock();
+        await unlock();
       },
     },
   };
