@@ -29,7 +29,7 @@ import {
   type NodeProcess,
 } from './support/processes';
 import { cleanUpSteps } from './support/clean-up';
-import { infrastructureEnv } from './support/infrastructure-env';
+import { infrastructureEnv, launcherPortsEnv } from './support/infrastructure-env';
 
 // `pnpm start:distributed` end to end: the compiled launcher starts one OS process per service
 // against real PostgreSQL, RabbitMQ and an S3 server, and the test talks to them over HTTP only.
@@ -117,12 +117,7 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
     // startNodeScript passes these (and PATH) only, not Jest's environment (NODE_ENV=test...),
     // so the services run as an operator would start them.
     const env: Record<string, string> = {
-      PORT: String(ports.gateway),
-      AUTH_TOKEN_PORT: String(ports['auth-token']),
-      REGISTRY_PORT: String(ports.registry),
-      DEPENDENCY_PROXY_PORT: String(ports['dependency-proxy']),
-      PACKAGE_REGISTRY_PORT: String(ports['package-registry']),
-      CLEANUP_WORKER_PORT: String(ports['cleanup-worker']),
+      ...launcherPortsEnv(ports),
       ...infrastructureEnv({
         databaseUrl: database.url,
         amqpPrefix,

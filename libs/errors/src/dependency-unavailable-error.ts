@@ -28,9 +28,16 @@ export class DependencyUnavailableError extends Error {
  * failure in its own error (a job, a domain operation) must not turn an outage into a bug.
  */
 export function unavailableCause(error: unknown): DependencyUnavailableError | undefined {
-  for (let current = error, depth = 0; current && depth < 8; depth++) {
+  for (const current of causeChain(error)) {
     if (current instanceof DependencyUnavailableError) return current;
-    current = (current as { cause?: unknown }).cause;
   }
   return undefined;
+}
+
+/** `error`, its `cause`, that one's `cause`... (at most 8, in case a chain loops). */
+export function* causeChain(error: unknown): Generator<object> {
+  for (let current = error, depth = 0; current && typeof current === 'object' && depth < 8; depth++) {
+    yield current;
+    current = (current as { cause?: unknown }).cause;
+  }
 }

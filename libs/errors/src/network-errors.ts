@@ -1,3 +1,5 @@
+import { causeChain } from './dependency-unavailable-error';
+
 /**
  * Error codes with which Node's sockets say "the other side is not there (any more)". Each adapter
  * checks its vendor's errors against these to decide whether an outage, not a bug, failed a call.
@@ -20,13 +22,11 @@ const UNREACHABLE_CODES = new Set([
 
 /** True when `error` (or an error in its `cause` chain) is a socket-level connection failure. */
 export function isNetworkFailure(error: unknown): boolean {
-  for (let current = error, depth = 0; current && depth < 8; depth++) {
-    const code = (current as { code?: unknown }).code;
+  for (const current of causeChain(error)) {
+    const { code, name } = current as { code?: unknown; name?: unknown };
     if (typeof code === 'string' && UNREACHABLE_CODES.has(code)) return true;
-    const name = (current as { name?: unknown }).name;
     // Timeouts of AbortSignal.timeout() and the AWS SDK's request handler.
     if (name === 'TimeoutError') return true;
-    current = (current as { cause?: unknown }).cause;
   }
   return false;
 }

@@ -7,6 +7,7 @@ import {
   signAccessToken,
   toJwks,
   type SigningKey,
+  type TokenVerifier,
 } from '@stowage/auth';
 import { createMetrics, createServiceApp, ociErrorFormat } from '@stowage/http';
 import { createSilentLogger } from '@stowage/logging';
@@ -14,6 +15,24 @@ import { registryBaseRouter } from '../src/http/base';
 
 const ISSUER = 'stowage-issuer';
 const REALM = 'https://registry.example.test/jwt/auth';
+
+/** The registry's `/v2` base router in the service frame, verifying tokens with `verifier`. */
+function appVerifyingWith(verifier: TokenVerifier) {
+  return createServiceApp({
+    logger: createSilentLogger(),
+    metrics: createMetrics({ service: 'registry' }),
+    health: { checks: {} },
+    errorFormat: ociErrorFormat,
+    routes: (router) =>
+      router.use(
+        '/v2',
+        registryBaseRouter({
+          verify: (token) => verifier.verify(token, 'container_registry'),
+          externalUrl: 'https://registry.example.test/',
+        }),
+      ),
+  });
+}
 
 describe('GET /v2/', () => {
   let jwksServer: http.Server;
@@ -33,20 +52,7 @@ describe('GET /v2/', () => {
       issuer: ISSUER,
       audiences: ['container_registry'],
     });
-    app = createServiceApp({
-      logger: createSilentLogger(),
-      metrics: createMetrics({ service: 'registry' }),
-      health: { checks: {} },
-      errorFormat: ociErrorFormat,
-      routes: (router) =>
-        router.use(
-          '/v2',
-          registryBaseRouter({
-            verify: (token) => verifier.verify(token, 'container_registry'),
-            externalUrl: 'https://registry.example.test/',
-          }),
-        ),
-    });
+    app = appVerifyingWith(verifier);
   });
 
   afterAll(() => new Promise<void>((resolve) => jwksServer.close(() => resolve())));
@@ -96,20 +102,7 @@ describe('GET /v2/', () => {
       issuer: ISSUER,
       audiences: ['container_registry'],
     });
-    const down = createServiceApp({
-      logger: createSilentLogger(),
-      metrics: createMetrics({ service: 'registry' }),
-      health: { checks: {} },
-      errorFormat: ociErrorFormat,
-      routes: (router) =>
-        router.use(
-          '/v2',
-          registryBaseRouter({
-            verify: (value) => refused.verify(value, 'container_registry'),
-            externalUrl: 'https://registry.example.test/',
-          }),
-        ),
-    });
+    const down = appVerifyingWith(refused);
 
     const res = await request(down).get('/v2/').set('Authorization', `Bearer ${token()}`);
 

@@ -36,3 +36,20 @@ export function infrastructureEnv(options: {
     INTERNAL_API_SECRET: options.internalApiSecret,
   };
 }
+
+/** The distributed launcher's port variables for one port per service. */
+export function launcherPortsEnv(
+  ports: Record<
+    'gateway' | 'auth-token' | 'registry' | 'dependency-proxy' | 'package-registry' | 'cleanup-worker',
+    number
+  >,
+): Record<string, string> {
+  return {
+    PORT: String(ports.gateway),
+    AUTH_TOKEN_PORT: String(ports['auth-token']),
+    REGISTRY_PORT: String(ports.registry),
+    DEPENDENCY_PROXY_PORT: String(ports['dependency-proxy']),
+    PACKAGE_REGISTRY_PORT: String(ports['package-registry']),
+    CLEANUP_WORKER_PORT: String(ports['cleanup-worker']),
+  };
+}

@@ -14,7 +14,7 @@ import { cleanUpSteps } from './clean-up';
 import { SERVICES, type ServiceName } from './distributed-stack';
 import { freePorts } from './free-ports';
 import { randomSecret } from './identity-world';
-import { infrastructureEnv } from './infrastructure-env';
+import { infrastructureEnv, launcherPortsEnv } from './infrastructure-env';
 import { createTestDatabase, type TestDatabase } from './postgres-database';
 import { childPids, commandLine, killAll, pidsWithEnvironment } from './process-tree';
 import { REPO_ROOT, makeTempDir, removeDir, startNodeScript, waitUntil, type NodeProcess } from './processes';
@@ -136,12 +136,7 @@ export async function startLaunchedStack(
     // startNodeScript passes these (and PATH) only, not Jest's environment, so the services run
     // as an operator would start them.
     const env: Record<string, string> = {
-      PORT: String(ports.gateway),
-      AUTH_TOKEN_PORT: String(ports['auth-token']),
-      REGISTRY_PORT: String(ports.registry),
-      DEPENDENCY_PROXY_PORT: String(ports['dependency-proxy']),
-      PACKAGE_REGISTRY_PORT: String(ports['package-registry']),
-      CLEANUP_WORKER_PORT: String(ports['cleanup-worker']),
+      ...launcherPortsEnv(ports),
       ...infrastructureEnv({
         databaseUrl: via(database.url, proxies?.postgres),
         amqpUrl: via(AMQP_URL, proxies?.rabbitmq),
