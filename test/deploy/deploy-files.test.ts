@@ -41,6 +41,8 @@ const REPO_ROOT = path.resolve(__dirname, '../..');
 const K8S_DIR = path.join(REPO_ROOT, 'k8s');
 const IMAGE_DOCKERFILE = 'infra/docker/Dockerfile';
 const SECRET_NAME = 'stowage-secrets';
+/** The tag infra/docker/build-image.sh gives the image: what docker-compose.yml and k8s/ must run. */
+const BUILT_IMAGE = `stowage:${(JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version}`;
 
 function serviceNamed(name: string): ServiceContract {
   const service = SERVICES.find((s) => s.name === name);
@@ -78,7 +80,7 @@ describe('infra/docker/Dockerfile', () => {
   it('when reading .dockerignore, then host node_modules and build output stay out of the context', () => {
     const ignored = readFileSync(path.join(REPO_ROOT, '.dockerignore'), 'utf8').split('\n');
 
-    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git']));
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist', '.git', '.ci']));
   });
 
   it('when looking at the sources, then every entrypoint the deployment runs exists', () => {
@@ -119,7 +121,7 @@ describeWithTool(DOCKER_COMPOSE, 'docker-compose.yml', () => {
       expect({ name, command: commandLine(service) }).toEqual({ name, command: mainCommand(name).join(' ') });
       expect({ name, dockerfile: service.build?.dockerfile }).toEqual({ name, dockerfile: IMAGE_DOCKERFILE });
       expect(path.resolve(REPO_ROOT, service.build?.context ?? '')).toBe(REPO_ROOT);
-      expect(service.image).toBe(composeService(PUBLIC_SERVICE).image);
+      expect({ name, image: service.image }).toEqual({ name, image: BUILT_IMAGE });
     }
   });
 
@@ -330,7 +332,7 @@ describeWithTool(KUBECTL, 'k8s/ kustomize base', () => {
 
       expect({ name, ports: container.ports?.map((p) => p.containerPort) }).toEqual({ name, ports: [port] });
       expect({ name, PORT: env?.value }).toEqual({ name, PORT: String(port) });
-      expect(container.image).toBe('stowage:latest');
+      expect(container.image).toBe(BUILT_IMAGE);
     }
   });
 
