@@ -6,16 +6,18 @@
 # reaches this machine's package mirrors. See README.md beside this file.
 #
 # Usage: infra/docker/stand-ins/make-stand-ins.sh [--rebuild]
-#   An image whose tag exists is kept unless --rebuild is given (the node base is never rebuilt
+#   An image whose tag exists is kept unless --rebuild is given, which builds it again without
+#   Docker's cache, so with the current Debian and npm packages (the node base is never rebuilt
 #   here: remove its tag, or run make-node-base.sh, for that).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
 
 rebuild=false
+cache=()
 case "${1:-}" in
   '') ;;
-  --rebuild) rebuild=true ;;
+  --rebuild) rebuild=true cache=(--no-cache) ;;
   *) echo "usage: $0 [--rebuild]" >&2; exit 2 ;;
 esac
 
@@ -38,7 +40,7 @@ build() {
     return
   fi
   echo "== building $tag"
-  "$@" | DOCKER_BUILDKIT=0 docker build --network host --tag "$tag" - >"$log" 2>&1 || {
+  "$@" | DOCKER_BUILDKIT=0 docker build --network host "${cache[@]}" --tag "$tag" - >"$log" 2>&1 || {
     tail -30 "$log" >&2
     echo "building $tag failed" >&2
     exit 1
