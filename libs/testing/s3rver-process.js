@@ -4,82 +4,15 @@
 // OS, creates the bucket, then prints `{"port":N}` on one stdout line. It exits when its stdin
 // closes, so it never outlives the test process that started it, however that one ends.
 //
-// Four s3rver 3.7 bugs are patched below so that the server behaves like S3 where our adapters
-// depend on it; each patch names the S3 behaviour it restores.
-const { Buffer } = require('node:buffer');
-const fs = require('node:fs');
-const path = require('node:path');
+// s3rver-patches.js patches four s3rver 3.7 bugs so that the server behaves like S3 where our
+// adapters depend on it.
 const S3rver = require('s3rver');
-const FilesystemStore = require('s3rver/lib/stores/filesystem');
+const { multipartUploadsMiddleware } = require('./s3rver-patches');
 
 const [directory, bucket] = process.argv.slice(2);
 if (!directory || !bucket) {
   console.error('usage: node s3rver-process.js <directory> <bucket>');
   process.exit(2);
-}
-
-// 1. `Range: bytes=0-0` must return one byte. s3rver reads the end as `options.end || Infinity`,
-//    so an end of 0 returned the whole object.
-const originalGetObject = FilesystemStore.prototype.getObject;
-FilesystemStore.prototype.getObject = async function getObject(bucketName, key, options) {
-  const object = await originalGetObject.call(this, bucketName, key, options);
-  if (!object || !object.content || !options || options.start !== 0 || options.end !== 0) return object;
-  object.content.destroy();
-  object.content = fs.createReadStream(this.getResourcePath(bucketName, key, 'object'), { start: 0, end: 0 });
-  object.range = { start: 0, end: 0 };
-  return object;
-};
-
-// 2. Listings must be in UTF-8 key order. s3rver walks its folders, which puts `a/b/c` before
-//    `a/b` and `a/b-x`; it also truncates pages in walk order. List everything, sort, then page.
-const originalListObjects = FilesystemStore.prototype.listObjects;
-FilesystemStore.prototype.listObjects = async function listObjects(bucketName, options) {
-  const maxKeys = options.maxKeys === undefined ? Infinity : options.maxKeys;
-  const result = await originalListObjects.call(this, bucketName, {
-    ...options,
-    startAfter: '',
-    maxKeys: Infinity,
-  });
-  const startAfter = Buffer.from(options.startAfter || '');
-  const objects = result.objects
-    .filter((object) => Buffer.compare(Buffer.from(object.key), startAfter) > 0)
-    .sort((a, b) => Buffer.compare(Buffer.from(a.key), Buffer.from(b.key)));
-  return { ...result, objects: objects.slice(0, maxKeys), isTruncated: objects.length > maxKeys };
-};
-
-// 3. CopyObject's `x-amz-copy-source` is URL-encoded (the SDKs encode `+` as %2B). s3rver decodes it
-//    with decodeURI, which leaves %2B, %2F, %3F... encoded, so keys with such characters were not
-//    found. Hand it a header that decodeURI reads right; this runs after the signature check.
-const objectController = require('s3rver/lib/controllers/object');
-const originalPutObjectCopy = objectController.putObjectCopy;
-objectController.putObjectCopy = function putObjectCopy(ctx) {
-  ctx.headers['x-amz-copy-source'] = encodeURI(decodeURIComponent(ctx.headers['x-amz-copy-source']));
-  return originalPutObjectCopy(ctx);
-};
-
-function sendNoSuchUpload(ctx) {
-  ctx.status = 404;
-  ctx.type = 'application/xml';
-  ctx.body =
-    '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>NoSuchUpload</Code>' +
-    '<Message>The specified upload does not exist.</Message></Error>';
-}
-
-// 4. Multipart uploads: s3rver has no AbortMultipartUpload (DELETE ?uploadId answers 405), accepts
-//    parts for unknown uploads, and fails completion of an unknown upload with a 500. S3 answers
-//    NoSuchUpload (404) to all three; an abort removes the parts. This runs before s3rver's own
-//    middleware (and so before its signature check, which a test server can do without).
-function multipartUploadsMiddleware(server) {
-  return async (ctx, next) => {
-    const match = /^\/([^/]+)\/.+/.exec(ctx.path);
-    if (!match || typeof ctx.query.uploadId !== 'string') return next();
-    const uploadId = ctx.query.uploadId;
-    const uploadDirectory = path.join(server.store.getResourcePath(match[1], undefined, 'uploads'), uploadId);
-    if (!/^[0-9a-f]+$/.test(uploadId) || !fs.existsSync(uploadDirectory)) return sendNoSuchUpload(ctx);
-    if (ctx.method !== 'DELETE') return next();
-    fs.rmSync(uploadDirectory, { recursive: true, force: true });
-    ctx.status = 204;
-  };
 }
 
 async function main() {

@@ -46,9 +46,10 @@ export interface ToolRun {
 }
 
 /** Runs the tool to completion; never throws on a non-zero exit (tests assert on `status`). */
-export function runTool(tool: ExternalTool, args: string[], cwd: string): ToolRun {
+export function runTool(tool: ExternalTool, args: string[], cwd: string, env = process.env): ToolRun {
   const result = spawnSync(toolCommand(tool), args, {
     cwd,
+    env,
     encoding: 'utf8',
     timeout: 60_000,
     maxBuffer: 64 * 1024 * 1024,
