@@ -67,6 +67,15 @@ wait_until_ready() {
   echo "$what ready after $((SECONDS - started)) s"
 }
 
+# Waits until a container's log has a line matching <pattern> (grep -F); false after <seconds>.
+wait_for_log() {
+  local container="$1" pattern="$2" seconds="$3" started=$SECONDS
+  until docker logs "$container" 2>&1 | grep -qF "$pattern"; do
+    [ $((SECONDS - started)) -lt "$seconds" ] || return 1
+    sleep 1
+  done
+}
+
 # Waits until every container of the compose project that has a healthcheck reports healthy.
 wait_until_healthy() {
   local seconds="$1" started=$SECONDS states
@@ -122,7 +131,7 @@ started=$SECONDS
 step "standalone: first container on volume $run_id-data"
 first="$(standalone -d --name "$run_id-first")"
 wait_until_ready "http://127.0.0.1:$standalone_port/-/readiness" 90 "standalone"
-docker logs "$first" 2>&1 | grep -q "0.0.0.0:$standalone_port" ||
+wait_for_log "$first" "\"listening\":\"0.0.0.0:$standalone_port\"" 10 ||
   fail "the standalone log does not name the address it listens on (0.0.0.0:$standalone_port)"
 [ "$(docker exec "$first" id -u)" = 1000 ] || fail "the container does not run as uid 1000"
 push_and_pull "127.0.0.1:$standalone_port" before-kill
@@ -151,7 +160,7 @@ push_and_pull "127.0.0.1:$standalone_port" after-kill
 docker ps -aq --filter "label=$run_id" | xargs -r docker rm -f >/dev/null
 
 step "compose: docker-compose.yml with $image"
-export STOWAGE_IMAGE="$image" STOWAGE_PORT="$compose_port"
+export STOWAGE_IMAGE="$image" STOWAGE_PORT="$compose_port" STOWAGE_EXTERNAL_URL="http://127.0.0.1:$compose_port"
 export STOWAGE_ROOT_PASSWORD="$root_password" STOWAGE_ROOT_TOKEN="$root_token"
 if [ "${SMOKE_STAND_INS:-0}" = 1 ]; then
   eval "$(infra/docker/stand-ins/make-stand-ins.sh | grep '^export ')"
