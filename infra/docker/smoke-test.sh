@@ -76,11 +76,12 @@ wait_for_log() {
   done
 }
 
-# Waits until every container of the compose project that has a healthcheck reports healthy.
+# Waits until every container matching the `docker ps` filter <filter> that has a healthcheck
+# reports healthy.
 wait_until_healthy() {
-  local seconds="$1" started=$SECONDS states
+  local filter="$1" seconds="$2" started=$SECONDS states
   while :; do
-    states="$(docker ps -aq --filter "label=com.docker.compose.project=$run_id" |
+    states="$(docker ps -q --filter "$filter" |
       xargs -r docker inspect -f '{{.Name}} {{if .State.Health}}{{.State.Health.Status}}{{else}}none{{end}}')"
     grep -qvE ' (healthy|none)$' <<<"$states" || return 0
     [ $((SECONDS - started)) -lt "$seconds" ] || fail "not healthy within $seconds s: $states"
@@ -122,7 +123,7 @@ push_and_pull() {
 standalone() {
   docker run --label "$run_id=1" --network host -v "$run_id-data:/data" \
     -e PORT="$standalone_port" -e INITIAL_ROOT_PASSWORD="$root_password" \
-    -e INITIAL_ROOT_TOKEN="$root_token" "$@" "$image" node services/launcher/dist/standalone.js
+    -e INITIAL_ROOT_TOKEN="$root_token" --health-interval 2s "$@" "$image" node services/launcher/dist/standalone.js
 }
 
 docker image inspect "$image" >/dev/null 2>&1 || fail "no image $image: run infra/docker/build-image.sh first"
@@ -134,6 +135,7 @@ wait_until_ready "http://127.0.0.1:$standalone_port/-/readiness" 90 "standalone"
 wait_for_log "$first" "\"listening\":\"0.0.0.0:$standalone_port\"" 10 ||
   fail "the standalone log does not name the address it listens on (0.0.0.0:$standalone_port)"
 [ "$(docker exec "$first" id -u)" = 1000 ] || fail "the container does not run as uid 1000"
+wait_until_healthy "label=$run_id" 30
 push_and_pull "127.0.0.1:$standalone_port" before-kill
 
 step "standalone: a second container on the same volume is refused while the first runs"
@@ -169,7 +171,7 @@ compose_started=1
 compose_up_at=$SECONDS
 "${compose[@]}" up -d --no-build
 wait_until_ready "http://127.0.0.1:$compose_port/-/readiness" 240 "the compose stack's gateway"
-wait_until_healthy 120
+wait_until_healthy "label=com.docker.compose.project=$run_id" 120
 echo "compose stack healthy $((SECONDS - compose_up_at)) s after up"
 push_and_pull "127.0.0.1:$compose_port" compose
 
