@@ -6,9 +6,10 @@
 # reaches this machine's package mirrors. See README.md beside this file.
 #
 # Usage: infra/docker/stand-ins/make-stand-ins.sh [--rebuild]
-#   An image whose tag exists is kept unless --rebuild is given, which builds it again without
-#   Docker's cache, so with the current Debian and npm packages (the node base is never rebuilt
-#   here: remove its tag, or run make-node-base.sh, for that).
+#   An image whose tag exists and was built from the same files (a label holds their hash) is kept
+#   unless --rebuild is given, which builds it again without Docker's cache, so with the current
+#   Debian and npm packages (the node base is never rebuilt here: remove its tag, or run
+#   make-node-base.sh, for that).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../../.." && pwd)"
@@ -31,27 +32,33 @@ fi
 log="$(mktemp)"
 trap 'rm -f "$log"' EXIT
 
-# build TAG COMMAND...: docker build with the build context that COMMAND writes (a tar stream).
+# build TAG DIR [FILE...]: docker build with DIR as the context, plus each FILE at its root.
 build() {
-  local tag="$1"
-  shift
-  if has_image "$tag" && [ "$rebuild" = false ]; then
-    echo "== $tag exists (--rebuild to build it again)"
+  local tag="$1" dir="$2" source file
+  shift 2
+  local extras=()
+  for file in "$@"; do extras+=(-C "$(dirname "$file")" "$(basename "$file")"); done
+  # A hash of the context's file names and contents (the same wherever the checkout is).
+  source="$( (cd "$dir" && find . -type f | sort | xargs sha256sum && cat "$@" </dev/null) |
+    sha256sum | cut -c1-16)"
+  if [ "$rebuild" = false ] && has_image "$tag" &&
+    [ "$(docker image inspect -f '{{index .Config.Labels "stowage.stand-in.source"}}' "$tag")" = "$source" ]; then
+    echo "== $tag is up to date (--rebuild to build it again)"
     return
   fi
   echo "== building $tag"
-  "$@" | DOCKER_BUILDKIT=0 docker build --network host "${cache[@]}" --tag "$tag" - >"$log" 2>&1 || {
+  tar -c -C "$dir" . "${extras[@]}" | DOCKER_BUILDKIT=0 docker build --network host "${cache[@]}" \
+    --label "stowage.stand-in.source=$source" --tag "$tag" - >"$log" 2>&1 || {
     tail -30 "$log" >&2
     echo "building $tag failed" >&2
     exit 1
   }
 }
 
-build stowage-stand-in/postgres:16 tar -C "$here/postgres" -c .
-build stowage-stand-in/rabbitmq:3 tar -C "$here/rabbitmq" -c .
+build stowage-stand-in/postgres:16 "$here/postgres"
+build stowage-stand-in/rabbitmq:3 "$here/rabbitmq"
 # The MinIO stand-in runs s3rver with the patches that the project's tests use.
-build stowage-stand-in/minio:latest \
-  tar -c -C "$here/minio" . -C "$repo/libs/testing" s3rver-patches.js
+build stowage-stand-in/minio:latest "$here/minio" "$repo/libs/testing/s3rver-patches.js"
 
 docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}' | grep -E '^(stowage-stand-in/|node:20-bookworm-slim)'
 cat <<'USE'
