@@ -19,3 +19,7 @@ export * from './tag-listing';
 export * from './repository-deletion';
 export * from './bulk-tag-deletion';
 export * from './tag-name-pattern';
+export * from './cleanup-policy';
+export * from './cleanup-policy-attributes';
+export * from './cleanup-policy-rules';
+export * from './cleanup-policies';
