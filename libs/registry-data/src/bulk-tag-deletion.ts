@@ -53,8 +53,12 @@ export interface BulkTagDeletion {
   requestedAt: Date;
 }
 
-/** Deletes the named tags that were not pushed again since `requestedAt`, in one transaction. */
-async function deleteTagBatch(
+/**
+ * Deletes the named tags that were not pushed again since `requestedAt`, in one transaction,
+ * each with its `container.tag.deleted` event, their manifests queued for GC review. Tags
+ * already gone are skipped, so a batch delivered twice deletes once. Cleanup-policy runs share it.
+ */
+export async function deleteTagBatch(
   prisma: PrismaClient,
   repository: Repository,
   names: string[],

@@ -23,3 +23,5 @@ export * from './cleanup-policy';
 export * from './cleanup-policy-attributes';
 export * from './cleanup-policy-rules';
 export * from './cleanup-policies';
+export * from './cleanup-policy-evaluation';
+export * from './cleanup-policy-runs';
