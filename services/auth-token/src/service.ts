@@ -10,6 +10,7 @@ import { openKeyCipher } from './domain/key-encryption';
 import { registryRenameGuards } from './domain/projects/registry-rename-guard';
 import type { RenameGuards } from './domain/projects/rename-guard';
 import { startKeyRotation } from './domain/key-rotation-schedule';
+import { MAX_TOKEN_EXPIRE_DELAY_MINUTES } from './domain/settings/application-settings';
 import { activeSigningKey, cachedActiveSigningKey, ensureSigningKey } from './domain/signing-keys';
 import { PrismaClient } from './generated/prisma/client';
 import type { ApiContext } from './http/api/api-context';
@@ -98,7 +99,9 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
     prisma: data.prisma,
     cipher,
     maxAgeDays: config.signingKeyMaxAgeDays,
-    tokenTtlSeconds: config.registryTokenTtlSeconds,
+    // An admin may lengthen tokens at run time (container_registry_token_expire_delay): keep
+    // retired keys for the longest lifetime that setting allows.
+    tokenTtlSeconds: Math.max(config.registryTokenTtlSeconds, MAX_TOKEN_EXPIRE_DELAY_MINUTES * 60),
     logger,
     onChange: () => data.relay.nudge(),
   });
