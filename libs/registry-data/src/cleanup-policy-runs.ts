@@ -84,7 +84,8 @@ async function setStatus(db: RegistryDb, ids: bigint[], status: string, startedA
 
 /**
  * Runs the project's policy as saved now, on its tags as they were at `queuedAt`, deleting at
- * most `maxListSize` tags, oldest first, in batches, and starting no batch after `timeoutMs`.
+ * most `maxListSize` tags, oldest first, in batches, and starting no batch after `timeoutMs`
+ * (but always one).
  * Idempotent: a redelivery evaluates again and finds only what is left; tags already deleted
  * are skipped by the batch. A run killed half-way leaves its repositories `cleanup_ongoing`
  * until the redelivered job finishes them.
@@ -102,12 +103,16 @@ export async function runCleanupPolicy(
   const cleanups = await evaluateCleanupPolicy(prisma, projectId, policy, queuedAt);
   const ids = cleanups.map((cleanup) => cleanup.repository.id);
   await setStatus(prisma, ids, CLEANUP_STATUS.ongoing, new Date(startedAt));
-  let budget = limits.maxListSize;
+  // At least one tag and one batch per run whatever the limits say, so every job makes progress
+  // and a run that its limits cut short cannot re-queue itself forever.
+  let budget = Math.max(1, limits.maxListSize);
+  let batches = 0;
   let deleted = 0;
   const unfinished: bigint[] = [];
   for (const { repository, tags } of cleanups) {
     let done = 0;
-    while (done < tags.length && budget > 0 && clock() - startedAt < limits.timeoutMs) {
+    while (done < tags.length && budget > 0 && (batches === 0 || clock() - startedAt < limits.timeoutMs)) {
+      batches++;
       const batch = tags.slice(done, done + Math.min(batchSize, budget));
       deleted += await deleteTagBatch(prisma, repository, batch, queuedAt);
       done += batch.length;
@@ -118,8 +123,11 @@ export async function runCleanupPolicy(
   const finishedIds = ids.filter((id) => !unfinished.includes(id));
   await setStatus(prisma, unfinished, CLEANUP_STATUS.unfinished);
   await setStatus(prisma, finishedIds, CLEANUP_STATUS.unscheduled);
-  if (unfinished.length === 0) {
-    await prisma.containerExpirationPolicy.updateMany({ where: { projectId }, data: { runQueuedAt: null } });
-  }
+  // Finished: no run in flight any more. Unfinished: the claim is refreshed, so a run that goes
+  // on over many jobs never looks lost to the scheduler (STALE_RUN_MS).
+  await prisma.containerExpirationPolicy.updateMany({
+    where: { projectId },
+    data: { runQueuedAt: unfinished.length === 0 ? null : new Date(clock()) },
+  });
   return { deleted, finished: unfinished.length === 0 };
 }

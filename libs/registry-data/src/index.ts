@@ -25,3 +25,4 @@ export * from './cleanup-policy-rules';
 export * from './cleanup-policies';
 export * from './cleanup-policy-evaluation';
 export * from './cleanup-policy-runs';
+export * from './cleanup-policy-schedule';

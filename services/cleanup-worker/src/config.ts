@@ -1,26 +1,45 @@
 import {
+  authTokenUrlOption,
   infrastructureOptions,
   listenOptions,
   loadConfig,
   loggingOptions,
+  type AuthTokenUrlConfig,
   type InfrastructureConfig,
   type ListenConfig,
   type LoggingConfig,
 } from '@stowage/config';
 
-export interface CleanupWorkerConfig extends ListenConfig, LoggingConfig, InfrastructureConfig {
+export interface CleanupWorkerConfig
+  extends ListenConfig, LoggingConfig, InfrastructureConfig, AuthTokenUrlConfig {
   concurrency: number;
+  internalApiSecret: string;
+  policyScheduleSeconds: number;
 }
 
 export const cleanupWorkerSchema = {
   ...listenOptions(5005),
   ...loggingOptions,
   ...infrastructureOptions,
+  ...authTokenUrlOption,
   concurrency: {
     doc: 'Jobs one replica works on at once, per queue (RabbitMQ prefetch). Scale further with replicas.',
     format: 'nat',
     default: 2,
     env: 'CLEANUP_CONCURRENCY',
+  },
+  internalApiSecret: {
+    doc: 'Shared secret of the internal APIs (X-Stowage-Internal-Secret), sent when asking auth-token for the cleanup limits.',
+    format: String,
+    default: '',
+    env: 'INTERNAL_API_SECRET',
+    sensitive: true,
+  },
+  policyScheduleSeconds: {
+    doc: 'Seconds between two looks for due cleanup policies (every replica looks; each run is queued once); 0: never.',
+    format: 'nat',
+    default: 60,
+    env: 'CLEANUP_POLICY_SCHEDULE_SECONDS',
   },
 };
 

@@ -50,6 +50,7 @@ describe('application settings: container registry', () => {
   it.each([
     [{ container_registry_expiration_policies_worker_capacity: -1 }],
     [{ container_registry_cleanup_tags_service_max_list_size: 'many' }],
+    [{ container_registry_cleanup_tags_service_max_list_size: 0 }],
     [{ container_registry_delete_tags_service_timeout: 1.5 }],
     [{ container_registry_token_expire_delay: 0 }],
     [{ container_registry_token_expire_delay: 61 }],

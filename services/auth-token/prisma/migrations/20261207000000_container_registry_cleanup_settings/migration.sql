@@ -6,5 +6,5 @@ ALTER TABLE "auth_token"."application_settings" ADD COLUMN "container_registry_t
 ALTER TABLE "auth_token"."application_settings" ADD CONSTRAINT "application_settings_container_registry_limits_check"
     CHECK ("container_registry_expiration_policies_worker_capacity" >= 0
        AND "container_registry_delete_tags_service_timeout" >= 0
-       AND "container_registry_cleanup_tags_service_max_list_size" >= 0
+       AND "container_registry_cleanup_tags_service_max_list_size" >= 1
        AND ("container_registry_token_expire_delay" IS NULL OR "container_registry_token_expire_delay" BETWEEN 1 AND 60));

@@ -24,7 +24,8 @@ const updateBody = z.object({
   package_registry_allow_anyone_to_pull_option: booleanParam.optional(),
   container_registry_expiration_policies_worker_capacity: count.optional(),
   container_registry_delete_tags_service_timeout: count.optional(),
-  container_registry_cleanup_tags_service_max_list_size: count.optional(),
+  // At least one: a run that may delete nothing could never finish.
+  container_registry_cleanup_tags_service_max_list_size: count.min(1).optional(),
   container_registry_token_expire_delay: z.coerce
     .number()
     .int()
