@@ -1,5 +1,5 @@
 import type { PrismaClient, RegistryDb, Repository } from './client';
-import { recordContainerEvent } from './events';
+import { recordContainerEvents } from './events';
 import { queueManifestReview } from './gc-reviews';
 import { selectTagsToDelete, type TagCleanupRules } from './tag-cleanup-rules';
 
@@ -74,14 +74,16 @@ export async function deleteTagBatch(
     for (const manifestId of new Set(tags.map((tag) => tag.manifestId))) {
       await queueManifestReview(tx, repository.id, manifestId, 'tag_delete');
     }
-    for (const tag of tags) {
-      await recordContainerEvent(tx, 'container.tag.deleted', {
+    await recordContainerEvents(
+      tx,
+      'container.tag.deleted',
+      tags.map((tag) => ({
         repository: repository.path,
         project_id: repository.projectId,
         tag: tag.name,
         digest: tag.manifest.digest,
-      });
-    }
+      })),
+    );
     return tags.length;
   });
 }
