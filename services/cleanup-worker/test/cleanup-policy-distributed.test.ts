@@ -17,6 +17,7 @@ import {
 } from '@stowage/registry-data';
 import {
   AMQP_URL,
+  closeConnectionFromServer,
   deleteEverythingWithPrefix,
   describeWithComponents,
   POSTGRES_URL,
@@ -29,6 +30,7 @@ import {
   daysAgo,
   outboxPayloads,
   pushImage,
+  tagNames,
 } from '../../../libs/registry-data/test/support/registry-fixtures';
 import { fixedCleanupLimits, type CleanupLimits } from '../src/adapters/cleanup-limits-client';
 import { createJobHandlers } from '../src/jobs/job-handlers';
@@ -218,6 +220,116 @@ describeWithComponents(
         where: { projectId: { lte: PROJECTS } },
       });
       expect(next.every((policy) => policy.nextRunAt!.getTime() > Date.now())).toBe(true);
+    }, 120_000);
+
+    it('when a replica dies mid-run (its broker connection cut, its handler never finishing), then another finishes the run and no tag is deleted twice', async () => {
+      const killPrefix = uniqueName('policies-kill');
+      const projectId = 500;
+      const repository = await createRepository(prisma, `team/p${projectId}/app`, projectId);
+      const { manifest } = await pushImage(prisma, repository, 'latest', { createdAt: daysAgo(30) });
+      await prisma.tag.createMany({
+        data: Array.from({ length: 60 }, (_, i) => ({
+          repositoryId: repository.id,
+          name: `v${String(i).padStart(2, '0')}`,
+          manifestId: manifest.id,
+          createdAt: daysAgo(20 - i * 0.1),
+          updatedAt: daysAgo(20 - i * 0.1),
+        })),
+      });
+      await saveCleanupPolicy(
+        prisma,
+        projectId,
+        { ...DEFAULT_CLEANUP_POLICY, enabled: true, nameRegexDelete: 'v.*', keepN: KEEP_N, olderThan: '7d' },
+        new Date(),
+      );
+      const oneRun: CleanupLimits = { ...LIMITS, maxListSize: 1000 };
+
+      // The doomed replica: after two batches its database calls never return, as in a frozen process.
+      let thaw!: (reason: Error) => void;
+      const frozen = new Promise<never>((_resolve, reject) => {
+        thaw = reject;
+      });
+      frozen.catch(() => undefined);
+      let transactions = 0;
+      const doomedDb = await openDatabase({ url: database.url, maxConnections: 2 });
+      const doomedPrisma = createPrismaClient(PrismaClient, doomedDb);
+      const freezing = new Proxy(doomedPrisma, {
+        get(target, property) {
+          const value = Reflect.get(target, property, target) as unknown;
+          if (property !== '$transaction' || typeof value !== 'function') return value;
+          return (...args: unknown[]) =>
+            ++transactions > 2 ? frozen : (value as (...a: unknown[]) => unknown).apply(target, args);
+        },
+      });
+      const doomedName = `${killPrefix}-doomed`;
+      const doomedBus = createBus({ amqpUrl: AMQP_URL, prefix: killPrefix, connectionName: doomedName });
+      const doomed = await startCleanupWorker({
+        config: { host: '127.0.0.1', port: 0, concurrency: 1, policyScheduleSeconds: 0 },
+        logger,
+        infra: { db: doomedDb, bus: doomedBus, blobs },
+        handlers: {
+          [CLEANUP_POLICY_RUN_QUEUE]: createJobHandlers({
+            registry: freezing,
+            blobs,
+            logger,
+            batchSize: 3,
+            jobs: doomedBus.jobs,
+            cleanupLimits: fixedCleanupLimits(oneRun),
+          })[CLEANUP_POLICY_RUN_QUEUE]!,
+        },
+        collectProcessMetrics: false,
+      });
+      const survivors: { bus: Bus; worker: RunningService }[] = [];
+      try {
+        await doomedBus.jobs.enqueue(CLEANUP_POLICY_RUN_QUEUE, {
+          project_id: projectId,
+          queued_at: new Date().toISOString(),
+        });
+        await waitFor('the doomed replica to freeze mid-run', async () => transactions > 2, 30_000);
+        expect(await prisma.tag.count({ where: { repositoryId: repository.id } })).toBe(61 - 6);
+
+        for (const index of [1, 2]) {
+          const bus = createBus({
+            amqpUrl: AMQP_URL,
+            prefix: killPrefix,
+            connectionName: `${killPrefix}-${index}`,
+          });
+          const worker = await startCleanupWorker({
+            config: { host: '127.0.0.1', port: 0, concurrency: 1, policyScheduleSeconds: 0 },
+            logger,
+            infra: { db: database.db, bus, blobs },
+            cleanupLimits: fixedCleanupLimits(oneRun),
+            batchSize: 3,
+            collectProcessMetrics: false,
+          });
+          survivors.push({ bus, worker });
+        }
+        // The broker sees the replica go: its unacknowledged job goes back to the queue.
+        await closeConnectionFromServer(doomedName);
+
+        await waitFor(
+          'another replica to finish the run',
+          async () => (await prisma.tag.count({ where: { repositoryId: repository.id } })) === KEEP_N + 1,
+          60_000,
+        );
+        const deleted = (await outboxPayloads(prisma, 'container.tag.deleted'))
+          .filter((event) => event.repository === repository.path)
+          .map((event) => event.tag as string);
+        expect(deleted).toHaveLength(60 - KEEP_N);
+        expect(new Set(deleted).size).toBe(60 - KEEP_N);
+        expect(await tagNames(prisma, repository.id)).toEqual(['latest', 'v55', 'v56', 'v57', 'v58', 'v59']);
+      } finally {
+        thaw(new Error('the frozen replica is stopped'));
+        for (const { bus, worker } of survivors) {
+          await worker.stop();
+          await bus.close();
+        }
+        await doomed.stop();
+        await doomedBus.close();
+        await doomedPrisma.$disconnect();
+        await doomedDb.close();
+        await deleteEverythingWithPrefix(AMQP_URL, killPrefix);
+      }
     }, 120_000);
   },
 );
