@@ -10,24 +10,19 @@ import {
   type LoggingConfig,
 } from '@stowage/config';
 
-export interface CleanupWorkerConfig
-  extends ListenConfig, LoggingConfig, InfrastructureConfig, AuthTokenUrlConfig {
-  concurrency: number;
+/** Cleanup policies: where their limits come from (auth-token's settings), how often to look for due ones. */
+export interface CleanupPolicyConfig extends AuthTokenUrlConfig {
   internalApiSecret: string;
   policyScheduleSeconds: number;
 }
 
-export const cleanupWorkerSchema = {
-  ...listenOptions(5005),
-  ...loggingOptions,
-  ...infrastructureOptions,
+export interface CleanupWorkerConfig
+  extends ListenConfig, LoggingConfig, InfrastructureConfig, CleanupPolicyConfig {
+  concurrency: number;
+}
+
+export const cleanupPolicyOptions = {
   ...authTokenUrlOption,
-  concurrency: {
-    doc: 'Jobs one replica works on at once, per queue (RabbitMQ prefetch). Scale further with replicas.',
-    format: 'nat',
-    default: 2,
-    env: 'CLEANUP_CONCURRENCY',
-  },
   internalApiSecret: {
     doc: 'Shared secret of the internal APIs (X-Stowage-Internal-Secret), sent when asking auth-token for the cleanup limits.',
     format: String,
@@ -41,6 +36,19 @@ export const cleanupWorkerSchema = {
     default: 60,
     env: 'CLEANUP_POLICY_SCHEDULE_SECONDS',
   },
+};
+
+export const cleanupWorkerSchema = {
+  ...listenOptions(5005),
+  ...loggingOptions,
+  ...infrastructureOptions,
+  concurrency: {
+    doc: 'Jobs one replica works on at once, per queue (RabbitMQ prefetch). Scale further with replicas.',
+    format: 'nat',
+    default: 2,
+    env: 'CLEANUP_CONCURRENCY',
+  },
+  ...cleanupPolicyOptions,
 };
 
 export function loadCleanupWorkerConfig(env: NodeJS.ProcessEnv = process.env): CleanupWorkerConfig {

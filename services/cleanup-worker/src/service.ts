@@ -10,13 +10,12 @@ import {
   fixedCleanupLimits,
   type CleanupLimitsSource,
 } from './adapters/cleanup-limits-client';
-import type { CleanupWorkerConfig } from './config';
+import type { CleanupPolicyConfig, CleanupWorkerConfig } from './config';
 import { createJobHandlers, MAX_JOB_ATTEMPTS, type JobHandlers } from './jobs/job-handlers';
 import { startCleanupPolicyScheduler } from './scheduling/cleanup-policy-scheduler';
 
 export interface CleanupWorkerStartOptions {
-  config: Pick<CleanupWorkerConfig, 'host' | 'port' | 'concurrency'> &
-    Partial<Pick<CleanupWorkerConfig, 'authTokenUrl' | 'internalApiSecret' | 'policyScheduleSeconds'>>;
+  config: Pick<CleanupWorkerConfig, 'host' | 'port' | 'concurrency'> & Partial<CleanupPolicyConfig>;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus' | 'blobs'>;
   /** Replaces the handler table (tests); by default every job the worker knows. */

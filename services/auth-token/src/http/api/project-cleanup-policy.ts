@@ -34,7 +34,8 @@ export async function saveCleanupPolicyAttributes(
   attributes: unknown,
 ): Promise<CleanupPolicyJson> {
   const outcome = await storeOf(context).write(projectId, attributes, { dryRun: false });
-  // Only a policy changed between the check and the save (by another request) can get here.
+  // The registry checks again; attributes that passed the dry run pass again, so this guards
+  // only against the two services disagreeing on the contract.
   if (!outcome.ok) throw new ApiError(400, outcome.refusal);
   return outcome.policy;
 }

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { ApiError, pageOf, setPaginationHeaders } from '@stowage/http';
 import { z } from 'zod';
 import type { PrismaClient, Project, User } from '../../generated/prisma/client';
+import { ACCESS_LEVEL } from '../../domain/access-level';
+import { projectRole } from '../../domain/caller-role';
 import { fullNames } from '../../domain/groups/group-tree';
 import { parseRef, type Ref } from '../../domain/lookup';
 import { createProject } from '../../domain/projects/create-project';
@@ -17,8 +19,6 @@ import { ALLOW_ALL_MOVES, type RenameGuard } from '../../domain/projects/rename-
 import { transferProject } from '../../domain/projects/transfer-project';
 import { updateProject } from '../../domain/projects/update-project';
 import { findVisibleProject } from '../../domain/visibility';
-import { ACCESS_LEVEL } from '../../domain/access-level';
-import { projectRole } from '../../domain/caller-role';
 import type { ApiContext } from './api-context';
 import { currentUser, requireAdmin, requireUser } from './api-principal';
 import { booleanParam, idParam, parseParams } from './params';

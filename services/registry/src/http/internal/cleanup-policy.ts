@@ -5,6 +5,7 @@ import {
   findCleanupPolicy,
   InvalidCleanupPolicyError,
   saveCleanupPolicy,
+  type CleanupPolicy,
   type PrismaClient,
 } from '@stowage/registry-data';
 import { cleanupPolicyJson } from './cleanup-policy-json';
@@ -25,6 +26,15 @@ function projectIdOf(raw: string | undefined): number {
  */
 function refusalOf(error: InvalidCleanupPolicyError): ApiError {
   return ApiError.invalidField(`container_expiration_policy.${error.field}`, error.problem);
+}
+
+/** The attributes applied to the current policy, or the 400 naming the first refused one. */
+function checkedPolicy(current: CleanupPolicy, attributes: unknown): CleanupPolicy {
+  try {
+    return applyCleanupPolicyAttributes(current, attributes);
+  } catch (error) {
+    throw error instanceof InvalidCleanupPolicyError ? refusalOf(error) : error;
+  }
 }
 
 /**
@@ -48,12 +58,7 @@ export function cleanupPolicyRouter(prisma: PrismaClient): Router {
     const body = (req.body ?? {}) as { attributes?: unknown; dry_run?: unknown };
     if (body.attributes === undefined) throw ApiError.missingParameter('attributes');
     const current = await findCleanupPolicy(prisma, projectId);
-    let next;
-    try {
-      next = applyCleanupPolicyAttributes(current, body.attributes);
-    } catch (error) {
-      throw error instanceof InvalidCleanupPolicyError ? refusalOf(error) : error;
-    }
+    const next = checkedPolicy(current, body.attributes);
     const result =
       body.dry_run === true
         ? { ...next, nextRunAt: current.nextRunAt, projectId }
