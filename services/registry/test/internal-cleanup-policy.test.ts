@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import request from 'supertest';
 import { openInternalApi, type InternalApiFixture } from './support/internal-api-app';
 
@@ -99,6 +100,37 @@ describe('/internal/v1/projects/:project_id/cleanup_policy', () => {
     expect((await read('abc')).body).toEqual({ error: 'project_id is invalid' });
     expect((await read(2 ** 31)).status).toBe(400);
     expect((await write(45, {})).body).toEqual({ error: 'attributes is missing' });
+  });
+
+  it('when the attributes are anything JSON can hold, then the answer is 200 or a 400 naming a field, never a 5xx', async () => {
+    const value = fc.oneof(
+      fc.constantFrom('1d', '7d', '3month', '90d', 10, 5, '.*', '(', 'true', null, ''),
+      fc.jsonValue({ maxDepth: 2 }),
+    );
+    const fields = [
+      'enabled',
+      'cadence',
+      'keep_n',
+      'older_than',
+      'name_regex',
+      'name_regex_delete',
+      'name_regex_keep',
+    ];
+    await fc.assert(
+      fc.asyncProperty(
+        fc.dictionary(fc.constantFrom(...fields), value),
+        fc.boolean(),
+        async (attributes, dryRun) => {
+          const res = await write(47, { attributes, dry_run: dryRun });
+          if (res.status === 200) return;
+          expect(res.status).toBe(400);
+          const named = Object.keys(res.body.message ?? {});
+          expect(named).toHaveLength(1);
+          expect(named[0]).toMatch(/^container_expiration_policy\./);
+        },
+      ),
+      { numRuns: 100 },
+    );
   });
 
   it('when the secret is wrong, then 403 and nothing is saved', async () => {
