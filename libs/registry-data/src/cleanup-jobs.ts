@@ -1,7 +1,8 @@
 /**
- * The jobs the registry's REST API hands to the cleanup-worker: their queue names and payloads,
- * in one place so the producer and the consumer cannot drift apart. Payloads are plain JSON
- * (snake case, as they travel), read back with the parsers below.
+ * The jobs the registry's REST API (and the cleanup-worker's policy scheduler) hand to the
+ * cleanup-worker: their queue names and payloads, in one place so the producer and the consumer
+ * cannot drift apart. Payloads are plain JSON (snake case, as they travel), read back with the
+ * parsers below.
  */
 
 /** Deletes a repository whose status the API set to `delete_scheduled`. */
