@@ -1,5 +1,5 @@
 import type { PrismaClient, RegistryDb, Repository } from './client';
-import { recordContainerEvent } from './events';
+import { recordContainerEvents } from './events';
 import { queueManifestReview } from './gc-reviews';
 import { selectTagsToDelete, type TagCleanupRules } from './tag-cleanup-rules';
 
@@ -53,8 +53,12 @@ export interface BulkTagDeletion {
   requestedAt: Date;
 }
 
-/** Deletes the named tags that were not pushed again since `requestedAt`, in one transaction. */
-async function deleteTagBatch(
+/**
+ * Deletes the named tags that were not pushed again since `requestedAt`, in one transaction,
+ * each with its `container.tag.deleted` event, their manifests queued for GC review. Tags
+ * already gone are skipped, so a batch delivered twice deletes once. Cleanup-policy runs share it.
+ */
+export async function deleteTagBatch(
   prisma: PrismaClient,
   repository: Repository,
   names: string[],
@@ -70,14 +74,16 @@ async function deleteTagBatch(
     for (const manifestId of new Set(tags.map((tag) => tag.manifestId))) {
       await queueManifestReview(tx, repository.id, manifestId, 'tag_delete');
     }
-    for (const tag of tags) {
-      await recordContainerEvent(tx, 'container.tag.deleted', {
+    await recordContainerEvents(
+      tx,
+      'container.tag.deleted',
+      tags.map((tag) => ({
         repository: repository.path,
         project_id: repository.projectId,
         tag: tag.name,
         digest: tag.manifest.digest,
-      });
-    }
+      })),
+    );
     return tags.length;
   });
 }

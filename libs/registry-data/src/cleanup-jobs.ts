@@ -1,7 +1,8 @@
 /**
- * The jobs the registry's REST API hands to the cleanup-worker: their queue names and payloads,
- * in one place so the producer and the consumer cannot drift apart. Payloads are plain JSON
- * (snake case, as they travel), read back with the parsers below.
+ * The jobs the registry's REST API (and the cleanup-worker's policy scheduler) hand to the
+ * cleanup-worker: their queue names and payloads, in one place so the producer and the consumer
+ * cannot drift apart. Payloads are plain JSON (snake case, as they travel), read back with the
+ * parsers below.
  */
 
 /** Deletes a repository whose status the API set to `delete_scheduled`. */
@@ -83,4 +84,29 @@ export function parseBulkTagDeleteJob(payload: unknown): BulkTagDeleteJob {
     older_than: optionalText(queue, fields, 'older_than'),
     requested_at: requestedAt,
   };
+}
+
+/** Runs a project's cleanup policy (scheduled, asked for through the API, or the rest of a run). */
+export const CLEANUP_POLICY_RUN_QUEUE = 'cleanup.policy.run';
+
+export interface CleanupPolicyRunJob {
+  project_id: number;
+  /**
+   * When the run was queued. Ages are measured from it and tags pushed after it are left alone,
+   * so a redelivered job, or the job that finishes a run, selects from the same tags.
+   */
+  queued_at: string;
+}
+
+export function parseCleanupPolicyRunJob(payload: unknown): CleanupPolicyRunJob {
+  const queue = CLEANUP_POLICY_RUN_QUEUE;
+  const fields = fieldsOf(queue, payload);
+  const projectId = fields.project_id;
+  if (!Number.isSafeInteger(projectId) || (projectId as number) < 1 || (projectId as number) > 2 ** 31 - 1) {
+    throw new MalformedJobError(queue, 'project_id');
+  }
+  const queuedAt = optionalText(queue, fields, 'queued_at');
+  if (queuedAt === null || Number.isNaN(Date.parse(queuedAt)))
+    throw new MalformedJobError(queue, 'queued_at');
+  return { project_id: projectId as number, queued_at: queuedAt };
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { recordEvent, type RawExecutor } from '@stowage/outbox';
+import { recordEvent, recordEvents, type RawExecutor } from '@stowage/outbox';
 import { REGISTRY_SCHEMA } from './schema';
 
 /** What the registry tells other services, through its outbox. */
@@ -33,4 +33,19 @@ export function recordContainerEvent<T extends ContainerEventType>(
     occurredAt: new Date().toISOString(),
     payload,
   });
+}
+
+/** Records several container events of one type at once, in order (one INSERT per thousand). */
+export function recordContainerEvents<T extends ContainerEventType>(
+  tx: RawExecutor,
+  type: T,
+  payloads: readonly ContainerEventPayloads[T][],
+  source = 'registry',
+): Promise<void> {
+  const occurredAt = new Date().toISOString();
+  return recordEvents(
+    tx,
+    REGISTRY_SCHEMA,
+    payloads.map((payload) => ({ id: randomUUID(), type, source, occurredAt, payload })),
+  );
 }

@@ -1,9 +1,5 @@
-import {
-  anchorTagPattern,
-  selectTagsToDelete,
-  type TagCandidate,
-  type TagCleanupRules,
-} from './tag-cleanup-rules';
+import { selectTagsToDelete, type TagCandidate, type TagCleanupRules } from './tag-cleanup-rules';
+import { compileTagNamePattern } from './tag-name-pattern';
 
 const NOW = Date.parse('2026-11-01T12:00:00Z');
 const HOUR = 3600_000;
@@ -14,11 +10,8 @@ const tag = (name: string, hoursAgo: number): TagCandidate => {
   return { name, createdAt: at, updatedAt: at };
 };
 
-/** Whole-name matchers, as the worker builds them (plain RegExp stands in for RE2 here). */
-const matcher = (source: string) => {
-  const pattern = new RegExp(anchorTagPattern(source));
-  return (name: string) => pattern.test(name);
-};
+/** Whole-name matchers, as the worker builds them. */
+const matcher = compileTagNamePattern;
 
 const rules = (
   overrides: Partial<TagCleanupRules> & { deleting?: string; keeping?: string },

@@ -1,8 +1,10 @@
 /**
- * Which tags a bulk deletion removes, as GitLab's CleanupTagsService decides: never `latest`;
- * of the names the delete pattern matches and the keep pattern does not, the `keep_n` newest
- * stay; of the rest, only those older than the cut-off go. Patterns are compiled by the caller
- * (with RE2, so a client's pattern never reaches a backtracking engine) and match whole names.
+ * Which tags a bulk deletion or a cleanup-policy run removes, in the order GitLab's
+ * CleanupTagsService applies its rules: never `latest`; only names the delete pattern matches;
+ * not those the keep pattern matches; not tags without a manifest; of the rest, ordered newest
+ * first, the `keep_n` newest stay and then those newer than the cut-off. Patterns are compiled
+ * by the caller (with RE2, so a client's pattern never reaches a backtracking engine) and match
+ * whole names.
  */
 
 /** GitLab never deletes this tag in bulk. */
@@ -13,6 +15,11 @@ export interface TagCandidate {
   createdAt: Date;
   /** When the tag last moved to a manifest (its creation when it never did): its age for the rules. */
   updatedAt: Date;
+  /**
+   * False for a tag whose manifest is gone (GitLab skips tags it cannot resolve to a digest).
+   * The metadata database cannot hold such a tag, so only other sources set it; absent: true.
+   */
+  hasManifest?: boolean;
 }
 
 export interface TagCleanupRules {
@@ -29,7 +36,7 @@ export interface TagCleanupRules {
  * first: one that does not compile alone (`a)|(b`) must be refused, not smuggled past the anchors.
  */
 export function anchorTagPattern(source: string): string {
-  return `^(?:${source})$`;
+  return `\\A(?:${source})\\z`;
 }
 
 /** Newest first; equal times fall back to the name, so a run is reproducible. */
@@ -40,10 +47,12 @@ function newestFirst(a: TagCandidate, b: TagCandidate): number {
 }
 
 export function selectTagsToDelete<T extends TagCandidate>(tags: readonly T[], rules: TagCleanupRules): T[] {
-  const matching = tags.filter(
-    (tag) => tag.name !== PROTECTED_TAG && rules.deletes(tag.name) && !rules.keeps(tag.name),
-  );
-  const ordered = [...matching].sort(newestFirst);
+  const matching = tags
+    .filter((tag) => tag.name !== PROTECTED_TAG)
+    .filter((tag) => rules.deletes(tag.name))
+    .filter((tag) => !rules.keeps(tag.name))
+    .filter((tag) => tag.hasManifest !== false);
+  const ordered = matching.sort(newestFirst);
   const beyondKept = rules.keepN === null ? ordered : ordered.slice(rules.keepN);
   const cutOff = rules.olderThan;
   return cutOff === null ? beyondKept : beyondKept.filter((tag) => tag.updatedAt < cutOff);

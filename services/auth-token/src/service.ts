@@ -1,6 +1,7 @@
 import { createMetrics, gitlabErrorFormat, runService, type RunningService } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
 import { openServiceData, type Infrastructure } from '@stowage/runtime';
+import { registryCleanupPolicyClient } from './adapters/registry-cleanup-policy-client';
 import { registryTagsClient } from './adapters/registry-tags-client';
 import type { AuthTokenConfig, RegistryPeerConfig } from './config';
 import { bootstrapRoot } from './domain/bootstrap';
@@ -9,6 +10,7 @@ import { openKeyCipher } from './domain/key-encryption';
 import { registryRenameGuards } from './domain/projects/registry-rename-guard';
 import type { RenameGuards } from './domain/projects/rename-guard';
 import { startKeyRotation } from './domain/key-rotation-schedule';
+import { MAX_TOKEN_EXPIRE_DELAY_MINUTES } from './domain/settings/application-settings';
 import { activeSigningKey, cachedActiveSigningKey, ensureSigningKey } from './domain/signing-keys';
 import { PrismaClient } from './generated/prisma/client';
 import type { ApiContext } from './http/api/api-context';
@@ -91,12 +93,15 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
     internalApiSecret: config.internalApiSecret,
     signingKey: cachedActiveSigningKey(data.prisma, cipher),
     renameGuards: renameGuards(options),
+    cleanupPolicies: cleanupPolicies(options),
   };
   const rotation = startKeyRotation({
     prisma: data.prisma,
     cipher,
     maxAgeDays: config.signingKeyMaxAgeDays,
-    tokenTtlSeconds: config.registryTokenTtlSeconds,
+    // An admin may lengthen tokens at run time (container_registry_token_expire_delay): keep
+    // retired keys for the longest lifetime that setting allows.
+    tokenTtlSeconds: Math.max(config.registryTokenTtlSeconds, MAX_TOKEN_EXPIRE_DELAY_MINUTES * 60),
     logger,
     onChange: () => data.relay.nudge(),
   });
@@ -120,11 +125,26 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
   });
 }
 
+/** The registry's internal URL, as configured or as the standalone launcher learns it. */
+function registryUrlOf(options: AuthTokenStartOptions): (() => string | undefined) | undefined {
+  const configured = options.config.registryUrl;
+  return options.registryUrl ?? (configured ? () => configured : undefined);
+}
+
+/** Projects' cleanup policies, read and written through the registry (ADR 0007). */
+function cleanupPolicies(options: AuthTokenStartOptions) {
+  const registryUrl = registryUrlOf(options);
+  if (!registryUrl) return undefined;
+  return registryCleanupPolicyClient({
+    registryUrl,
+    internalSecret: options.config.internalApiSecret || undefined,
+  });
+}
+
 /** Guards that ask the registry for tags before a path change; none without a registry URL. */
 function renameGuards(options: AuthTokenStartOptions): RenameGuards | undefined {
   const { config, logger } = options;
-  const configured = config.registryUrl;
-  const registryUrl = options.registryUrl ?? (configured ? () => configured : undefined);
+  const registryUrl = registryUrlOf(options);
   if (!registryUrl) {
     logger.warn(
       'REGISTRY_URL is empty: projects, groups and users are renamed without asking the registry for tags, which may leave images behind',

@@ -4,17 +4,26 @@ import { createMetrics, gitlabErrorFormat, runService, type RunningService } fro
 import type { Logger } from '@stowage/logging';
 import { PrismaClient } from '@stowage/registry-data';
 import { type Infrastructure, infrastructureChecks } from '@stowage/runtime';
-import type { CleanupWorkerConfig } from './config';
+import {
+  cleanupLimitsClient,
+  DEFAULT_CLEANUP_LIMITS,
+  fixedCleanupLimits,
+  type CleanupLimitsSource,
+} from './adapters/cleanup-limits-client';
+import type { CleanupPolicyConfig, CleanupWorkerConfig } from './config';
 import { createJobHandlers, MAX_JOB_ATTEMPTS, type JobHandlers } from './jobs/job-handlers';
+import { startCleanupPolicyScheduler } from './scheduling/cleanup-policy-scheduler';
 
 export interface CleanupWorkerStartOptions {
-  config: Pick<CleanupWorkerConfig, 'host' | 'port' | 'concurrency'>;
+  config: Pick<CleanupWorkerConfig, 'host' | 'port' | 'concurrency'> & Partial<CleanupPolicyConfig>;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus' | 'blobs'>;
   /** Replaces the handler table (tests); by default every job the worker knows. */
   handlers?: JobHandlers;
   /** Rows deleted per transaction by the deletion jobs. */
   batchSize?: number;
+  /** Replaces asking auth-token for the cleanup limits (tests). */
+  cleanupLimits?: CleanupLimitsSource;
   collectProcessMetrics?: boolean;
 }
 
@@ -31,9 +40,17 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     collectProcessMetrics: options.collectProcessMetrics ?? true,
   });
   const registry = createPrismaClient(PrismaClient, infra.db);
+  const cleanupLimits = options.cleanupLimits ?? cleanupLimitsOf(config, logger);
   const handlers =
     options.handlers ??
-    createJobHandlers({ registry, blobs: infra.blobs, logger, batchSize: options.batchSize });
+    createJobHandlers({
+      registry,
+      blobs: infra.blobs,
+      logger,
+      batchSize: options.batchSize,
+      jobs: infra.bus.jobs,
+      cleanupLimits,
+    });
   const consumers: Subscription[] = [];
   try {
     for (const [queue, handler] of Object.entries(handlers)) {
@@ -53,6 +70,13 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     throw error;
   }
   logger.info('consuming job queues', { queues: Object.keys(handlers) });
+  const scheduler = startCleanupPolicyScheduler({
+    prisma: registry,
+    jobs: infra.bus.jobs,
+    limits: cleanupLimits,
+    logger,
+    intervalMs: (config.policyScheduleSeconds ?? 60) * 1000,
+  });
   return runService({
     name: 'cleanup-worker',
     listen: config,
@@ -62,9 +86,20 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     ...infrastructureChecks(infra),
     routes: () => undefined,
     async onStop() {
+      await scheduler.stop();
       // Consumers finish the jobs they hold before the connection closes.
       await Promise.all(consumers.map((consumer) => consumer.close()));
       await registry.$disconnect();
     },
+  });
+}
+
+/** The limits from auth-token (ADR 0007); GitLab's defaults when no auth-token URL is configured. */
+function cleanupLimitsOf(config: CleanupWorkerStartOptions['config'], logger: Logger): CleanupLimitsSource {
+  if (!config.authTokenUrl) return fixedCleanupLimits(DEFAULT_CLEANUP_LIMITS);
+  return cleanupLimitsClient({
+    authTokenUrl: config.authTokenUrl,
+    internalSecret: config.internalApiSecret || undefined,
+    logger,
   });
 }

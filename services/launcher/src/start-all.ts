@@ -61,7 +61,15 @@ export async function startAll(
     services.push(await startDependencyProxy({ config: verifierConfig, ...options('dependency-proxy') }));
     services.push(await startPackageRegistry({ config: internal, ...options('package-registry') }));
     services.push(
-      await startCleanupWorker({ config: { ...internal, concurrency: 2 }, ...options('cleanup-worker') }),
+      await startCleanupWorker({
+        config: {
+          ...internal,
+          concurrency: 2,
+          authTokenUrl: authToken.http.url,
+          internalApiSecret: config.internalApiSecret,
+        },
+        ...options('cleanup-worker'),
+      }),
     );
   } catch (error) {
     await Promise.allSettled(services.map((service) => service.stop()));

@@ -74,6 +74,8 @@ const REST_ROUTES: Route[] = [
     query: ['tags', 'tags_count', 'page', 'per_page'],
   },
   { methods: ['get'], pattern: '/registry/repositories/:id', query: ['tags', 'tags_count', 'size'] },
+  { methods: ['get'], pattern: '/projects/:id/registry/cleanup_policy/preview', query: [] },
+  { methods: ['post'], pattern: '/projects/:id/registry/cleanup_policy/run', query: [] },
 ];
 
 const V2_QUERY = ['n', 'last', 'digest', 'mount', 'from', 'artifactType'];

@@ -1,7 +1,7 @@
 import { InProcessEventBus, InvalidBusArgumentError, newEvent, type DomainEvent } from '@stowage/bus';
 import type { Database } from '@stowage/db';
 import { createSilentLogger } from '@stowage/logging';
-import { OutboxRelay, recordEvent, type OutboxRelayOptions } from '@stowage/outbox';
+import { OutboxRelay, recordEvent, recordEvents, type OutboxRelayOptions } from '@stowage/outbox';
 import { deferred, hasSettled, sleep, waitFor } from '@stowage/testing';
 import { ControllableEventBus } from './controllable-event-bus';
 import {
@@ -300,6 +300,28 @@ export function describeOutboxContract(db: () => Database): OutboxHarness {
 
     expect(await harness.relay().relayOnce()).toBe(events.length);
     expect(harness.bus.published.map((event) => event.type)).toEqual(events.map((event) => event.type));
+  });
+
+  it('when events are recorded together with recordEvents, then they are published unchanged, in the given order', async () => {
+    const occurredAt = new Date().toISOString();
+    const events = Array.from({ length: 1203 }, (_, i) => ({
+      ...newEvent(`test.many.${i}`, 'registry', { index: i }),
+      occurredAt,
+    }));
+    await harness.db.transaction((tx) => recordEvents(rawExecutor(tx), harness.schema, events));
+
+    let relayed = 0;
+    const relay = harness.relay();
+    for (let round = 0; round < 20 && relayed < events.length; round++) relayed += await relay.relayOnce();
+    expect(harness.bus.published).toEqual(events);
+    await expect(
+      harness.db.transaction((tx) =>
+        recordEvents(rawExecutor(tx), harness.schema, [
+          newEvent('test.fine', 'registry', {}),
+          { ...events[0]!, type: 'a b' },
+        ]),
+      ),
+    ).rejects.toBeInstanceOf(InvalidBusArgumentError);
   });
 
   it('when there are more events than one batch, then the running relay publishes them all', async () => {

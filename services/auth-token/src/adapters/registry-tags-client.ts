@@ -1,6 +1,7 @@
-import { DependencyUnavailableError } from '@stowage/errors';
 import { callInternalApi, type InternalAnswer } from '@stowage/http';
 import type { RegistryTags } from '../domain/projects/registry-rename-guard';
+import { registryEndpoint } from './registry-endpoint';
+import { RegistryUnavailableError } from './registry-unavailable';
 
 export interface RegistryTagsClientOptions {
   /**
@@ -12,14 +13,6 @@ export interface RegistryTagsClientOptions {
   internalSecret?: string;
   /** Deadline of one call, body included. Default 5 s: a person is waiting for the rename. */
   timeoutMs?: number;
-}
-
-/** The registry could not say which projects have tags. */
-export class RegistryUnavailableError extends DependencyUnavailableError {
-  constructor(message: string, options: { cause?: unknown } = {}) {
-    super('registry', message, { cause: options.cause });
-    this.name = 'RegistryUnavailableError';
-  }
 }
 
 /** The registry's MAX_PROJECT_IDS (services/registry/src/http/internal/tags-present-request.ts). */
@@ -67,10 +60,7 @@ export function registryTagsClient(options: RegistryTagsClientOptions): Registry
 
   return {
     async projectsWithTags(projectIds) {
-      const base = options.registryUrl();
-      if (!base) throw new RegistryUnavailableError('the registry has not started yet');
-      const endpoint = new URL('internal/v1/projects/tags-present', base.endsWith('/') ? base : `${base}/`)
-        .href;
+      const endpoint = registryEndpoint(options.registryUrl, 'internal/v1/projects/tags-present');
       const tagged: number[] = [];
       for (let start = 0; start < projectIds.length; start += IDS_PER_CALL) {
         tagged.push(...(await ask(endpoint, projectIds.slice(start, start + IDS_PER_CALL))));

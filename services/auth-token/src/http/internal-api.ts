@@ -9,6 +9,7 @@ import { findGroup, findProject } from '../domain/lookup';
 import { ANONYMOUS, type Principal } from '../domain/principal';
 import type { ApiContext } from './api/api-context';
 import { parseAuthorizeRequest, type Ability, type AuthorizeRequest } from './authorize-request';
+import { cleanupSettingsRouter } from './internal-cleanup-settings';
 import { signIn } from './sign-in';
 
 /** Authorize calls carry a few short strings. */
@@ -90,6 +91,7 @@ async function grantedAbilities(
 export function internalApiRouter(context: ApiContext): Router {
   const router = Router();
   router.use(requireInternalSecret(context.internalApiSecret));
+  router.use(cleanupSettingsRouter(context));
   router.post('/authorize', express.json({ limit: BODY_LIMIT }), async (req, res) => {
     const request = parseAuthorizeRequest(req.body);
 

@@ -5,6 +5,7 @@ import type { Credentials } from '../domain/credentials';
 import { isRegistryService, registryAccess } from '../domain/decisions/registry-access';
 import { ANONYMOUS, actingUser, principalName, type Principal } from '../domain/principal';
 import { parseRegistryScopes } from '../domain/registry-scopes';
+import { currentRegistryTokenLifetimeSeconds } from '../domain/settings/application-settings';
 import type { ApiContext } from './api/api-context';
 import { signIn } from './sign-in';
 
@@ -66,12 +67,17 @@ export function jwtAuthRouter(context: ApiContext): Router {
       parseRegistryScopes(req.query.scope),
     );
     const issuedAt = new Date(Math.floor(Date.now() / 1000) * 1000);
+    // container_registry_token_expire_delay, changeable at run time (GitLab's setting).
+    const lifetimeSeconds = await currentRegistryTokenLifetimeSeconds(
+      context.prisma,
+      context.registryTokenTtlSeconds,
+    );
     const token = signAccessToken(await context.signingKey(), {
       issuer: context.issuer,
       subject: principalName(principal),
       audience: service,
       access,
-      expiresInSeconds: context.registryTokenTtlSeconds,
+      expiresInSeconds: lifetimeSeconds,
       issuedAt,
       userId: actingUser(principal)?.id,
       credential: principal.kind === 'anonymous' ? undefined : principal.credential,
@@ -81,7 +87,7 @@ export function jwtAuthRouter(context: ApiContext): Router {
     res.json({
       token,
       access_token: token,
-      expires_in: context.registryTokenTtlSeconds,
+      expires_in: lifetimeSeconds,
       issued_at: rfc3339(issuedAt),
     });
   });

@@ -18,6 +18,10 @@ describe('application settings API', () => {
     expect(res.body).toEqual({
       id: 1,
       package_registry_allow_anyone_to_pull_option: true,
+      container_registry_expiration_policies_worker_capacity: 4,
+      container_registry_delete_tags_service_timeout: 250,
+      container_registry_cleanup_tags_service_max_list_size: 200,
+      container_registry_token_expire_delay: 5,
       updated_at: expect.any(String),
     });
   });

@@ -1,8 +1,15 @@
 import type { BlobStore } from '@stowage/blob-store';
-import type { JobHandler } from '@stowage/bus';
+import type { JobHandler, JobQueue } from '@stowage/bus';
 import type { Logger } from '@stowage/logging';
-import { BULK_TAG_DELETE_QUEUE, REPOSITORY_DELETE_QUEUE, type PrismaClient } from '@stowage/registry-data';
+import {
+  BULK_TAG_DELETE_QUEUE,
+  CLEANUP_POLICY_RUN_QUEUE,
+  REPOSITORY_DELETE_QUEUE,
+  type PrismaClient,
+} from '@stowage/registry-data';
+import type { CleanupLimitsSource } from '../adapters/cleanup-limits-client';
 import { bulkTagDeletionJob } from './bulk-tag-deletion-job';
+import { cleanupPolicyRunJob } from './cleanup-policy-run-job';
 import { repositoryDeletionJob } from './repository-deletion-job';
 
 /**
@@ -21,10 +28,14 @@ export interface JobHandlerDeps {
   logger: Logger;
   /** Rows deleted per transaction. */
   batchSize?: number;
+  /** Where jobs that continue a cut-short run go. */
+  jobs: JobQueue;
+  /** The cleanup limits an admin sets (application settings). */
+  cleanupLimits: CleanupLimitsSource;
 }
 
 export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
-  const { registry: prisma, blobs, logger, batchSize } = deps;
+  const { registry: prisma, blobs, logger, batchSize, jobs, cleanupLimits } = deps;
   return {
     [REPOSITORY_DELETE_QUEUE]: repositoryDeletionJob({
       prisma,
@@ -34,5 +45,12 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
       maxAttempts: MAX_JOB_ATTEMPTS,
     }),
     [BULK_TAG_DELETE_QUEUE]: bulkTagDeletionJob({ prisma, logger, batchSize }),
+    [CLEANUP_POLICY_RUN_QUEUE]: cleanupPolicyRunJob({
+      prisma,
+      jobs,
+      limits: cleanupLimits,
+      logger,
+      batchSize,
+    }),
   };
 }

@@ -10,6 +10,11 @@ import {
   openRegistryDb,
   type RegistryDbFixture,
 } from '../../../../libs/registry-data/test/support/registry-db';
+import {
+  DEFAULT_CLEANUP_LIMITS,
+  fixedCleanupLimits,
+  type CleanupLimits,
+} from '../../src/adapters/cleanup-limits-client';
 import { createJobHandlers } from '../../src/jobs/job-handlers';
 import { startCleanupWorker } from '../../src/service';
 
@@ -37,8 +42,20 @@ export interface WorkerWorld {
   close(): Promise<void>;
 }
 
-/** The cleanup-worker on the standalone adapters: PGlite, the in-process bus, blobs in a folder. */
-export async function openWorkerWorld(): Promise<WorkerWorld> {
+export interface WorkerWorldOptions {
+  /** Rows per transaction (default TEST_BATCH_SIZE). */
+  batchSize?: number;
+  /** The cleanup limits the worker sees (default GitLab's). */
+  cleanupLimits?: CleanupLimits;
+}
+
+/**
+ * The cleanup-worker on the standalone adapters: PGlite, the in-process bus, blobs in a folder.
+ * Its scheduler does not tick on its own (tests call it).
+ */
+export async function openWorkerWorld(options: WorkerWorldOptions = {}): Promise<WorkerWorld> {
+  const batchSize = options.batchSize ?? TEST_BATCH_SIZE;
+  const cleanupLimits = fixedCleanupLimits(options.cleanupLimits ?? DEFAULT_CLEANUP_LIMITS);
   const registry = await openRegistryDb();
   const dir = mkdtempSync(join(tmpdir(), 'stowage-worker-blobs-'));
   const blobs = createBlobStore({ directory: dir });
@@ -46,10 +63,11 @@ export async function openWorkerWorld(): Promise<WorkerWorld> {
   const bus = createBus();
   const logger = createSilentLogger();
   const worker = await startCleanupWorker({
-    config: { host: '127.0.0.1', port: 0, concurrency: 1 },
+    config: { host: '127.0.0.1', port: 0, concurrency: 1, policyScheduleSeconds: 0 },
     logger,
     infra: { db: registry.db, bus, blobs },
-    batchSize: TEST_BATCH_SIZE,
+    batchSize,
+    cleanupLimits,
     collectProcessMetrics: false,
   });
   let deliveries = 0;
@@ -58,14 +76,16 @@ export async function openWorkerWorld(): Promise<WorkerWorld> {
     blobs,
     bus,
     worker,
-    deliver(queue, payload, options = {}) {
+    deliver(queue, payload, delivery = {}) {
       const handlers = createJobHandlers({
-        registry: options.registry ?? registry.prisma,
+        registry: delivery.registry ?? registry.prisma,
         blobs,
         logger,
-        batchSize: TEST_BATCH_SIZE,
+        batchSize,
+        jobs: bus.jobs,
+        cleanupLimits,
       });
-      const job: Job = { id: `manual-${++deliveries}`, queue, payload, attempt: options.attempt ?? 1 };
+      const job: Job = { id: `manual-${++deliveries}`, queue, payload, attempt: delivery.attempt ?? 1 };
       return handlers[queue]!(job);
     },
     async close() {

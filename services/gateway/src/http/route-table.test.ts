@@ -13,6 +13,8 @@ describe('resolveUpstream', () => {
     ['/api/v4/projects/group%2Fproject/registry/repositories', 'registry'],
     ['/api/v4/groups/7/registry/repositories', 'registry'],
     ['/api/v4/registry/repositories/12', 'registry'],
+    ['/api/v4/projects/7/registry/cleanup_policy/preview', 'registry'],
+    ['/api/v4/projects/7/registry/cleanup_policy/run', 'registry'],
     ['/api/v4/groups/7/dependency_proxy/cache', 'dependency-proxy'],
     ['/api/v4/projects/3/packages/npm/@scope/pkg', 'package-registry'],
     ['/api/v4/projects/3/packages', 'package-registry'],

@@ -62,6 +62,7 @@ describe('GitLab container registry API: repositories', () => {
             location: `${REGISTRY_HOST}/${row.path}`,
             created_at: row.createdAt.toISOString(),
             cleanup_policy_started_at: null,
+            expiration_policy_cleanup_status: 'cleanup_unscheduled',
             delete_api_path: `${EXTERNAL_URL}/api/v4/projects/${ids.app.id}/registry/repositories/${row.id}`,
             status: null,
           };
@@ -274,6 +275,7 @@ describe('GitLab container registry API: repositories', () => {
         'location',
         'created_at',
         'cleanup_policy_started_at',
+        'expiration_policy_cleanup_status',
         'delete_api_path',
         'status',
       ]);

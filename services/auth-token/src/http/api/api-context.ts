@@ -1,5 +1,6 @@
 import type { Logger } from '@stowage/logging';
 import type { FailedLoginThrottle } from '../../domain/failed-login-throttle';
+import type { CleanupPolicyStore } from '../../domain/projects/cleanup-policy-store';
 import type { RenameGuards } from '../../domain/projects/rename-guard';
 import type { PrismaClient } from '../../generated/prisma/client';
 
@@ -22,4 +23,6 @@ export interface ApiContext {
   internalApiSecret: string;
   /** Asked before projects change full path (registry tags); absent: every move is allowed. */
   renameGuards?: RenameGuards;
+  /** Projects' cleanup policies, kept by the registry; absent without a registry URL. */
+  cleanupPolicies?: CleanupPolicyStore;
 }

@@ -2,6 +2,8 @@ import { Router } from 'express';
 import { ApiError, pageOf, setPaginationHeaders } from '@stowage/http';
 import { z } from 'zod';
 import type { PrismaClient, Project, User } from '../../generated/prisma/client';
+import { ACCESS_LEVEL } from '../../domain/access-level';
+import { projectRole } from '../../domain/caller-role';
 import { fullNames } from '../../domain/groups/group-tree';
 import { parseRef, type Ref } from '../../domain/lookup';
 import { createProject } from '../../domain/projects/create-project';
@@ -20,7 +22,13 @@ import { findVisibleProject } from '../../domain/visibility';
 import type { ApiContext } from './api-context';
 import { currentUser, requireAdmin, requireUser } from './api-principal';
 import { booleanParam, idParam, parseParams } from './params';
+import {
+  checkCleanupPolicyAttributes,
+  cleanupPolicyField,
+  saveCleanupPolicyAttributes,
+} from './project-cleanup-policy';
 import { presentProject } from './presenters/project';
+import { requireRole } from './require-role';
 import { optionalIdParam, refParam, sortParam, visibilityParam } from './resource-params';
 import { handler } from './rule-violations';
 
@@ -44,7 +52,11 @@ const settingsFields = {
   packages_enabled: booleanParam.optional(),
 };
 const createBody = z.object({ ...settingsFields, namespace_id: optionalIdParam });
-const updateBody = z.object(settingsFields);
+const updateBody = z.object({
+  ...settingsFields,
+  // Checked field by field by the registry, which owns the policy (project-cleanup-policy.ts).
+  container_expiration_policy_attributes: z.record(z.string(), z.unknown()).optional(),
+});
 const transferBody = z.object({ namespace: z.union([z.number(), z.string().min(1)]) });
 
 type SettingsBody = z.output<typeof updateBody>;
@@ -164,7 +176,11 @@ export function projectsRouter(context: ApiContext, options: ProjectsRouterOptio
     '/projects/:id',
     handler(async (req, res) => {
       const user = currentUser(res);
-      res.json(await presentOne(context, await visibleProject(refParam(req), user), user));
+      const project = await visibleProject(refParam(req), user);
+      res.json({
+        ...(await presentOne(context, project, user)),
+        ...(await cleanupPolicyField(context, project.id)),
+      });
     }),
   );
 
@@ -174,6 +190,13 @@ export function projectsRouter(context: ApiContext, options: ProjectsRouterOptio
       const user = requireUser(res);
       const project = await visibleProject(refParam(req), user);
       const body = parseParams(updateBody, req.body);
+      const policyAttributes = body.container_expiration_policy_attributes;
+      if (policyAttributes !== undefined) {
+        // Maintainer+ as for the rest of the update; checked first so a refused role learns
+        // nothing from the registry, and the attributes before anything is saved.
+        requireRole(await projectRole(prisma, user, project.id, ACCESS_LEVEL.maintainer), 'Project');
+        await checkCleanupPolicyAttributes(context, project.id, policyAttributes);
+      }
       const updated = await updateProject(
         prisma,
         user,
@@ -188,7 +211,17 @@ export function projectsRouter(context: ApiContext, options: ProjectsRouterOptio
         guard,
       );
       context.nudgeOutbox();
-      res.json(await presentOne(context, updated, user));
+      const policy =
+        policyAttributes === undefined
+          ? await cleanupPolicyField(context, updated.id)
+          : {
+              container_expiration_policy: await saveCleanupPolicyAttributes(
+                context,
+                updated.id,
+                policyAttributes,
+              ),
+            };
+      res.json({ ...(await presentOne(context, updated, user)), ...policy });
     }),
   );
 

@@ -1,5 +1,7 @@
 import express, { Router } from 'express';
 import { bulkDeleteTags } from './bulk-tag-deletion';
+import { previewCleanupPolicy } from './cleanup-policy-preview';
+import { runCleanupPolicyNow } from './cleanup-policy-run';
 import { listGroupRepositories } from './group-repositories';
 import { deleteProjectRepository, listProjectRepositories } from './project-repositories';
 import { getRepository } from './repository-details';
@@ -24,6 +26,8 @@ export function registryRestApi(context: RestApiContext): Router {
   );
   router.get(`${project}/:repository_id/tags/:tag_name`, getRepositoryTag(context));
   router.delete(`${project}/:repository_id/tags/:tag_name`, deleteRepositoryTag(context));
+  router.get('/projects/:id/registry/cleanup_policy/preview', previewCleanupPolicy(context));
+  router.post('/projects/:id/registry/cleanup_policy/run', runCleanupPolicyNow(context));
   router.get('/groups/:id/registry/repositories', listGroupRepositories(context));
   router.get('/registry/repositories/:id', getRepository(context));
   return router;

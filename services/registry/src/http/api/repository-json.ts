@@ -44,8 +44,9 @@ export function repositoryJson(
     project_id: repository.projectId,
     location: `${ctx.registryHost}/${repository.path}`,
     created_at: repository.createdAt.toISOString(),
-    // Cleanup policies do not run here yet, so none has ever started.
-    cleanup_policy_started_at: null,
+    cleanup_policy_started_at: repository.expirationPolicyStartedAt?.toISOString() ?? null,
+    // GitLab's GraphQL field of the same name, with its stored values (`cleanup_unscheduled`...).
+    expiration_policy_cleanup_status: repository.expirationPolicyCleanupStatus,
     ...(extras.tagsCount !== undefined ? { tags_count: extras.tagsCount } : {}),
     ...(extras.tags !== undefined
       ? { tags: extras.tags.map((tag) => tagJson(ctx, repository.path, tag)) }
