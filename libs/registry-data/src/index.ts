@@ -19,3 +19,4 @@ export * from './tag-listing';
 export * from './repository-deletion';
 export * from './bulk-tag-deletion';
 export * from './tag-name-pattern';
+export * from './gc';

@@ -1,7 +1,7 @@
 import type { Manifest, PrismaClient, RegistryDb, Repository } from './client';
-import { isUniqueViolation, Prisma } from './client';
+import { isForeignKeyViolation, isUniqueViolation, Prisma } from './client';
 import { recordContainerEvent } from './events';
-import { queueBlobReviews, queueManifestReview } from './gc-reviews';
+import { queueBlobReviews, queueManifestReview, queueManifestReviews } from './gc-reviews';
 
 export interface BlobReference {
   digest: string;
@@ -90,11 +90,16 @@ async function checkReferences(
   repositoryId: bigint,
   manifest: ManifestToSave,
 ): Promise<Map<string, Manifest>> {
-  const blobDigests = [...new Set(manifest.blobs.map((blob) => blob.digest))];
-  const linked = await tx.repositoryBlob.findMany({
-    where: { repositoryId, digest: { in: blobDigests } },
-    select: { digest: true },
-  });
+  const blobDigests = [...new Set(manifest.blobs.map((blob) => blob.digest))].sort();
+  // FOR SHARE: GC deletes a link only under a row lock, so it either waits for this push (and
+  // then sees its layers) or has deleted the link already (and the push is refused, not broken).
+  const linked =
+    blobDigests.length === 0
+      ? []
+      : await tx.$queryRaw<{ digest: string }[]>`
+          SELECT digest FROM registry.repository_blobs
+            WHERE repository_id = ${repositoryId} AND digest = ANY(${blobDigests}::text[])
+            ORDER BY digest FOR SHARE`;
   const present = new Set(linked.map((link) => link.digest));
   const missingBlob = blobDigests.find((digest) => !present.has(digest));
   if (missingBlob) throw new ManifestReferenceUnknownError(missingBlob, 'blob');
@@ -196,8 +201,9 @@ export async function saveManifest(
         return stored;
       });
     } catch (error) {
-      // A concurrent push stored the same manifest or tag first; the retry finds it.
-      if (!isUniqueViolation(error) || attempt > 1) throw error;
+      // A concurrent push stored the same manifest or tag first, or GC deleted the untagged
+      // manifest this push re-tags or a child it names: the retry finds what is there now.
+      if (!(isUniqueViolation(error) || isForeignKeyViolation(error)) || attempt > 1) throw error;
     }
   }
 }
@@ -215,7 +221,7 @@ export async function deleteManifest(
   return prisma.$transaction(async (tx) => {
     const manifest = await tx.manifest.findUnique({
       where: { repositoryId_digest: { repositoryId: repository.id, digest } },
-      include: { tags: true, layers: true },
+      include: { tags: true, layers: true, children: { select: { childId: true } } },
     });
     if (!manifest) return false;
     for (const tag of manifest.tags) {
@@ -227,6 +233,14 @@ export async function deleteManifest(
       });
     }
     await tx.manifest.delete({ where: { id: manifest.id } });
+    // An index's children may now be in no index and untagged. Manifest reviews before blob
+    // reviews: the order GC locks them in (ADR 0007).
+    await queueManifestReviews(
+      tx,
+      repository.id,
+      manifest.children.map((child) => child.childId),
+      'manifest_delete',
+    );
     await queueBlobReviews(
       tx,
       manifest.layers.map((layer) => layer.digest),
