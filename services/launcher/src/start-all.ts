@@ -53,6 +53,7 @@ export async function startAll(
           ...verifierConfig,
           blobRedirectSeconds: config.blobRedirectSeconds,
           uploadPartBytes: config.uploadPartBytes,
+          gcReviewDelayMs: config.gcReviewDelayMs,
           internalApiSecret: config.internalApiSecret,
         },
         ...options('registry'),
@@ -61,7 +62,16 @@ export async function startAll(
     services.push(await startDependencyProxy({ config: verifierConfig, ...options('dependency-proxy') }));
     services.push(await startPackageRegistry({ config: internal, ...options('package-registry') }));
     services.push(
-      await startCleanupWorker({ config: { ...internal, concurrency: 2 }, ...options('cleanup-worker') }),
+      await startCleanupWorker({
+        config: {
+          ...internal,
+          concurrency: 2,
+          gcEnabled: config.gcEnabled,
+          gcIdleIntervalMs: config.gcIdleIntervalMs,
+          uploadPurgeAfterMs: config.uploadPurgeAfterMs,
+        },
+        ...options('cleanup-worker'),
+      }),
     );
   } catch (error) {
     await Promise.allSettled(services.map((service) => service.stop()));
