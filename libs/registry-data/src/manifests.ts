@@ -158,7 +158,10 @@ async function insertManifest(
 
 /** Points `tag` at the manifest; a manifest the tag leaves is queued for GC review. */
 async function moveTag(tx: RegistryDb, repositoryId: bigint, tag: string, manifest: Manifest): Promise<void> {
-  const existing = await tx.tag.findUnique({ where: { repositoryId_name: { repositoryId, name: tag } } });
+  // FOR UPDATE: two pushes moving the same tag must each queue the manifest the other left.
+  const [existing] = await tx.$queryRaw<{ id: bigint; manifestId: bigint }[]>`
+    SELECT id, manifest_id AS "manifestId" FROM registry.tags
+      WHERE repository_id = ${repositoryId} AND name = ${tag} FOR UPDATE`;
   if (!existing) {
     await tx.tag.create({ data: { repositoryId, name: tag, manifestId: manifest.id } });
     return;

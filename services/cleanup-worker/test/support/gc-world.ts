@@ -62,9 +62,9 @@ interface WorldParts {
   dispose(): Promise<void>;
 }
 
-async function assemble(parts: WorldParts): Promise<GcWorld> {
+async function assemble(parts: WorldParts, reviewDelayMs = GC_TEST_DELAY_MS): Promise<GcWorld> {
   const prisma = createPrismaClient(PrismaClient, parts.db);
-  await setGcReviewDelay(prisma, GC_TEST_DELAY_MS);
+  await setGcReviewDelay(prisma, reviewDelayMs);
   const workers: RunningWorker[] = [];
   const partSize = Math.max(parts.blobs.minPartSize, 4096);
   return {
@@ -156,26 +156,29 @@ export async function openS3World(): Promise<GcWorld> {
 }
 
 /** Distributed mode's database with blobs in a folder (what the soak test uses: fast storage). */
-export async function openPostgresFilesystemWorld(): Promise<GcWorld> {
+export async function openPostgresFilesystemWorld(reviewDelayMs: number): Promise<GcWorld> {
   const database = await createTestDatabase(POSTGRES_URL, 'gcsoak');
   await migrate(database.db, { schema: REGISTRY_SCHEMA, migrationsDir: REGISTRY_MIGRATIONS_DIR });
   const dir = mkdtempSync(join(tmpdir(), 'stowage-gc-blobs-'));
   const blobs = createBlobStore({ directory: dir });
   await blobs.initialize();
-  return assemble({
-    name: 'PostgreSQL and the filesystem',
-    db: database.db,
-    openWorkerDb: async () => {
-      const db = await openDatabase({ url: database.url, maxConnections: 3 });
-      return { db, close: () => db.close() };
+  return assemble(
+    {
+      name: 'PostgreSQL and the filesystem',
+      db: database.db,
+      openWorkerDb: async () => {
+        const db = await openDatabase({ url: database.url, maxConnections: 3 });
+        return { db, close: () => db.close() };
+      },
+      blobs,
+      async dispose() {
+        await blobs.close();
+        await database.drop();
+        rmSync(dir, { recursive: true, force: true });
+      },
     },
-    blobs,
-    async dispose() {
-      await blobs.close();
-      await database.drop();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  });
+    reviewDelayMs,
+  );
 }
 
 export interface StoredBlob {
