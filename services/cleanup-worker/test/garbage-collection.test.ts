@@ -106,6 +106,25 @@ function gcSuite(open: () => Promise<GcWorld>): void {
       expect(await world.prisma.repositoryBlob.count({ where: { repositoryId: repo.id } })).toBe(2);
     }, 60_000);
 
+    it('when it has collected, then its metrics say how much, and the backlog', async () => {
+      const metrics = await (await fetch(`${worker.service.http.url}/metrics`)).text();
+      const value = (series: string) =>
+        Number(new RegExp(`^${series}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(metrics)?.[1]);
+      expect(value('stowage_gc_manifests_deleted_total')).toBeGreaterThanOrEqual(2);
+      expect(value('stowage_gc_blobs_deleted_total')).toBeGreaterThanOrEqual(4);
+      expect(value('stowage_gc_bytes_reclaimed_total')).toBeGreaterThan(4096);
+      expect(metrics).toMatch(
+        /^stowage_gc_reviews_total\{kind="blob",outcome="done",service="cleanup-worker"\} \d+/m,
+      );
+      expect(metrics).toMatch(/^stowage_gc_review_backlog\{kind="manifest",service="cleanup-worker"\} \d+$/m);
+      expect(metrics).toMatch(
+        /^stowage_gc_oldest_due_review_age_seconds\{service="cleanup-worker"\} [\d.e-]+$/m,
+      );
+      expect(metrics).toMatch(
+        /^stowage_gc_storage_deletions_total\{outcome="deleted",service="cleanup-worker"\} \d+/m,
+      );
+    });
+
     it('when a push references the blob again during the delay, then it survives, in the database and storage', async () => {
       const repo = await repository();
       const reused = layer();
