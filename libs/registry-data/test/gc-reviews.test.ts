@@ -1,5 +1,5 @@
 import { createPrismaClient, migrate, type Database } from '@stowage/db';
-import { describeWithComponents, POSTGRES_URL } from '@stowage/testing';
+import { deferred, describeWithComponents, POSTGRES_URL, sleep } from '@stowage/testing';
 import { createTestDatabase, type TestDatabase } from '../../../test/e2e/support/postgres-database';
 import {
   deleteTag,
@@ -11,6 +11,7 @@ import {
   REGISTRY_SCHEMA,
   reviewDueBlobs,
   saveManifest,
+  type ManifestToSave,
   type Repository,
 } from '../src';
 import {
@@ -22,7 +23,28 @@ import {
   useTestReviewDelay,
 } from './support/gc-helpers';
 import { openRegistryDb } from './support/registry-db';
-import { createRepository, fakeDigest, pushImage } from './support/registry-fixtures';
+import { createRepository, fakeDigest, pushImage, type PushedImage } from './support/registry-fixtures';
+
+/** The same manifest as the client would push it again. */
+function pushedAgain(image: PushedImage): ManifestToSave {
+  return {
+    digest: image.manifest.digest,
+    mediaType: image.manifest.mediaType,
+    payload: Buffer.from(image.manifest.payload),
+    artifactType: image.manifest.artifactType,
+    subjectDigest: null,
+    configDigest: image.configDigest,
+    annotations: null,
+    blobs: [
+      { digest: image.configDigest, size: 100, mediaType: 'application/vnd.oci.image.config.v1+json' },
+      ...image.layers.map((layer) => ({
+        ...layer,
+        mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip',
+      })),
+    ],
+    childDigests: [],
+  };
+}
 
 interface GcDb {
   prisma: PrismaClient;
@@ -232,6 +254,32 @@ describeWithComponents(['postgres'], 'GC reviews on PostgreSQL', () => {
       await prisma?.$disconnect();
       await database?.drop();
     }, SETUP_TIMEOUT_MS);
+
+    it('when GC deletes an untagged manifest while a push tags it again, then the push stores it anew', async () => {
+      const repo = await createRepository(prisma, 'group/gc/retagged', 3);
+      const image = await pushImage(prisma, repo, 'v1');
+      await deleteTag(prisma, repo, 'v1');
+      const deleting = deferred();
+      const release = deferred();
+      // GC's batch, half-way: the manifest row is deleted (and locked) but not committed.
+      const gcBatch = db.transaction(async (tx) => {
+        await tx.query('DELETE FROM registry.manifests WHERE id = $1', [image.manifest.id.toString()]);
+        deleting.resolve();
+        await release.promise;
+      });
+      await deleting.promise;
+      const push = saveManifest(prisma, repo, pushedAgain(image), 'v2');
+      await sleep(300); // the push now waits on the manifest row
+      release.resolve();
+      await gcBatch;
+
+      const stored = await push;
+      expect(stored.digest).toBe(image.manifest.digest);
+      expect(stored.id).not.toBe(image.manifest.id);
+      expect(
+        (await prisma.tag.findFirstOrThrow({ where: { repositoryId: repo.id, name: 'v2' } })).manifestId,
+      ).toBe(stored.id);
+    }, 30_000);
 
     it('when a push holds the blob link FOR SHARE, then the review skips it without waiting and postpones it', async () => {
       const repo = await createRepository(prisma, 'group/gc/locked', 3);
