@@ -90,7 +90,8 @@ async function checkReferences(
   repositoryId: bigint,
   manifest: ManifestToSave,
 ): Promise<Map<string, Manifest>> {
-  const blobDigests = [...new Set(manifest.blobs.map((blob) => blob.digest))].sort();
+  // In the manifest's order, so the error names the first blob missing; locked in sorted order.
+  const blobDigests = [...new Set(manifest.blobs.map((blob) => blob.digest))];
   // FOR SHARE: GC deletes a link only under a row lock, so it either waits for this push (and
   // then sees its layers) or has deleted the link already (and the push is refused, not broken).
   const linked =
@@ -98,7 +99,7 @@ async function checkReferences(
       ? []
       : await tx.$queryRaw<{ digest: string }[]>`
           SELECT digest FROM registry.repository_blobs
-            WHERE repository_id = ${repositoryId} AND digest = ANY(${blobDigests}::text[])
+            WHERE repository_id = ${repositoryId} AND digest = ANY(${[...blobDigests].sort()}::text[])
             ORDER BY digest FOR SHARE`;
   const present = new Set(linked.map((link) => link.digest));
   const missingBlob = blobDigests.find((digest) => !present.has(digest));
