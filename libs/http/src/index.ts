@@ -5,6 +5,8 @@ export { requestContext } from './request-context';
 export { healthRouter } from './health';
 export type { HealthOptions, ReadinessCheck } from './health';
 export { createMetrics } from './metrics';
+// Services register their own series on `Metrics.registry` with these.
+export { Counter, Gauge } from 'prom-client';
 export type { Metrics, MetricsOptions } from './metrics';
 export { createServiceApp } from './service-app';
 export type { ServiceAppOptions } from './service-app';

@@ -10,3 +10,8 @@ export type RegistryDb = Omit<PrismaClient, '$connect' | '$disconnect' | '$on' |
 export function isUniqueViolation(error: unknown): boolean {
   return (error as { code?: string } | null)?.code === 'P2002';
 }
+
+/** A foreign key's target is gone: a concurrent delete (GC, most often) won. */
+export function isForeignKeyViolation(error: unknown): boolean {
+  return (error as { code?: string } | null)?.code === 'P2003';
+}

@@ -1,7 +1,7 @@
 import type { Manifest, PrismaClient, RegistryDb, Repository } from './client';
-import { isUniqueViolation, Prisma } from './client';
+import { isForeignKeyViolation, isUniqueViolation, Prisma } from './client';
 import { recordContainerEvent } from './events';
-import { queueBlobReviews, queueManifestReview } from './gc-reviews';
+import { queueBlobReviews, queueManifestReview, queueManifestReviews } from './gc-reviews';
 
 export interface BlobReference {
   digest: string;
@@ -90,11 +90,17 @@ async function checkReferences(
   repositoryId: bigint,
   manifest: ManifestToSave,
 ): Promise<Map<string, Manifest>> {
+  // In the manifest's order, so the error names the first blob missing; locked in sorted order.
   const blobDigests = [...new Set(manifest.blobs.map((blob) => blob.digest))];
-  const linked = await tx.repositoryBlob.findMany({
-    where: { repositoryId, digest: { in: blobDigests } },
-    select: { digest: true },
-  });
+  // FOR SHARE: GC deletes a link only under a row lock, so it either waits for this push (and
+  // then sees its layers) or has deleted the link already (and the push is refused, not broken).
+  const linked =
+    blobDigests.length === 0
+      ? []
+      : await tx.$queryRaw<{ digest: string }[]>`
+          SELECT digest FROM registry.repository_blobs
+            WHERE repository_id = ${repositoryId} AND digest = ANY(${[...blobDigests].sort()}::text[])
+            ORDER BY digest FOR SHARE`;
   const present = new Set(linked.map((link) => link.digest));
   const missingBlob = blobDigests.find((digest) => !present.has(digest));
   if (missingBlob) throw new ManifestReferenceUnknownError(missingBlob, 'blob');
@@ -153,7 +159,10 @@ async function insertManifest(
 
 /** Points `tag` at the manifest; a manifest the tag leaves is queued for GC review. */
 async function moveTag(tx: RegistryDb, repositoryId: bigint, tag: string, manifest: Manifest): Promise<void> {
-  const existing = await tx.tag.findUnique({ where: { repositoryId_name: { repositoryId, name: tag } } });
+  // FOR UPDATE: two pushes moving the same tag must each queue the manifest the other left.
+  const [existing] = await tx.$queryRaw<{ id: bigint; manifestId: bigint }[]>`
+    SELECT id, manifest_id AS "manifestId" FROM registry.tags
+      WHERE repository_id = ${repositoryId} AND name = ${tag} FOR UPDATE`;
   if (!existing) {
     await tx.tag.create({ data: { repositoryId, name: tag, manifestId: manifest.id } });
     return;
@@ -196,8 +205,9 @@ export async function saveManifest(
         return stored;
       });
     } catch (error) {
-      // A concurrent push stored the same manifest or tag first; the retry finds it.
-      if (!isUniqueViolation(error) || attempt > 1) throw error;
+      // A concurrent push stored the same manifest or tag first, or GC deleted the untagged
+      // manifest this push re-tags or a child it names: the retry finds what is there now.
+      if (!(isUniqueViolation(error) || isForeignKeyViolation(error)) || attempt > 1) throw error;
     }
   }
 }
@@ -215,7 +225,7 @@ export async function deleteManifest(
   return prisma.$transaction(async (tx) => {
     const manifest = await tx.manifest.findUnique({
       where: { repositoryId_digest: { repositoryId: repository.id, digest } },
-      include: { tags: true, layers: true },
+      include: { tags: true, layers: true, children: { select: { childId: true } } },
     });
     if (!manifest) return false;
     for (const tag of manifest.tags) {
@@ -227,6 +237,14 @@ export async function deleteManifest(
       });
     }
     await tx.manifest.delete({ where: { id: manifest.id } });
+    // An index's children may now be in no index and untagged. Manifest reviews before blob
+    // reviews: the order GC locks them in (ADR 0008).
+    await queueManifestReviews(
+      tx,
+      repository.id,
+      manifest.children.map((child) => child.childId),
+      'manifest_delete',
+    );
     await queueBlobReviews(
       tx,
       manifest.layers.map((layer) => layer.digest),

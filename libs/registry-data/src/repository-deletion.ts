@@ -129,8 +129,9 @@ async function unlinkBlobs(prisma: PrismaClient, repositoryId: bigint, batchSize
     if (links.length === 0) return;
     const digests = links.map((link) => link.digest);
     await prisma.$transaction(async (tx) => {
-      await tx.repositoryBlob.deleteMany({ where: { repositoryId, digest: { in: digests } } });
+      // The review rows first: the lock order of every writer (ADR 0008).
       await queueBlobReviews(tx, digests, 'repository_delete');
+      await tx.repositoryBlob.deleteMany({ where: { repositoryId, digest: { in: digests } } });
     });
   }
 }

@@ -15,7 +15,8 @@ export function blobKey(digest: string): string {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-function uploadFolder(uploadId: string): string {
+/** Everything an upload stores (its joined data, its tails) is under this folder. */
+export function uploadFolder(uploadId: string): string {
   if (!UUID.test(uploadId)) throw new Error(`not an upload id: ${JSON.stringify(uploadId)}`);
   return `${REGISTRY_PREFIX}uploads/${uploadId}/`;
 }

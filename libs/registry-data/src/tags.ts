@@ -27,18 +27,24 @@ export async function deleteTag(
   name: string,
 ): Promise<boolean> {
   return prisma.$transaction(async (tx) => {
-    const tag = await tx.tag.findUnique({
-      where: { repositoryId_name: { repositoryId: repository.id, name } },
-      include: { manifest: { select: { digest: true } } },
-    });
-    if (!tag) return false;
-    await tx.tag.delete({ where: { id: tag.id } });
+    // The manifest as of the delete itself: a push may have moved the tag since anyone read it,
+    // and the manifest the tag leaves is the one to review (read in a second statement: one
+    // statement's snapshot may predate that push's manifest). A concurrent delete of the same
+    // tag finds nothing: the first one answered and recorded the event.
+    const [deleted] = await tx.$queryRaw<{ manifestId: bigint }[]>`
+      DELETE FROM registry.tags WHERE repository_id = ${repository.id} AND name = ${name}
+        RETURNING manifest_id AS "manifestId"`;
+    if (!deleted) return false;
+    const tag = {
+      manifestId: deleted.manifestId,
+      digest: (await tx.manifest.findUniqueOrThrow({ where: { id: deleted.manifestId } })).digest,
+    };
     await queueManifestReview(tx, repository.id, tag.manifestId, 'tag_delete');
     await recordContainerEvent(tx, 'container.tag.deleted', {
       repository: repository.path,
       project_id: repository.projectId,
       tag: name,
-      digest: tag.manifest.digest,
+      digest: tag.digest,
     });
     return true;
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { UploadPart } from '@stowage/blob-store';
-import type { RegistryDb, Upload } from './client';
+import type { PrismaClient, RegistryDb, Upload } from './client';
 
 /** What is durably stored of an upload: full parts in a multipart upload, then a smaller tail. */
 export interface UploadProgress {
@@ -78,4 +78,19 @@ export async function saveUploadProgress(
 
 export async function deleteUploadRecord(db: RegistryDb, id: string): Promise<void> {
   await db.upload.deleteMany({ where: { id } });
+}
+
+/**
+ * Records that the upload's content checked out as `digest` and is about to be stored under the
+ * blob's key, and cancels a pending GC deletion of that key. When a GC deleter is removing the
+ * object right now this waits for it to finish, so the caller's write lands after the deletion,
+ * never before it; and from this commit until the blob row exists, GC deletes no object of this
+ * digest (ADR 0008). UploadConflictError when the upload is gone (cancelled or purged).
+ */
+export async function markUploadCommitting(prisma: PrismaClient, id: string, digest: string): Promise<void> {
+  await prisma.$transaction(async (tx) => {
+    const { count } = await tx.upload.updateMany({ where: { id }, data: { committingDigest: digest } });
+    if (count !== 1) throw new UploadConflictError(id);
+    await tx.gcStorageDeletion.deleteMany({ where: { digest } });
+  });
 }

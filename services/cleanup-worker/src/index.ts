@@ -1,6 +1,6 @@
 export { startCleanupWorker } from './service';
 export type { CleanupWorkerStartOptions } from './service';
-export { cleanupWorkerSchema, loadCleanupWorkerConfig } from './config';
-export type { CleanupWorkerConfig } from './config';
+export { cleanupWorkerSchema, garbageCollectionOptions, loadCleanupWorkerConfig } from './config';
+export type { CleanupWorkerConfig, GarbageCollectionConfig } from './config';
 export { createJobHandlers, MAX_JOB_ATTEMPTS } from './jobs/job-handlers';
 export type { JobHandlerDeps, JobHandlers } from './jobs/job-handlers';

@@ -1,6 +1,12 @@
 import type { Subscription } from '@stowage/bus';
 import { createPrismaClient } from '@stowage/db';
-import { createMetrics, gitlabErrorFormat, runService, type RunningService } from '@stowage/http';
+import {
+  createMetrics,
+  gitlabErrorFormat,
+  runService,
+  type Metrics,
+  type RunningService,
+} from '@stowage/http';
 import type { Logger } from '@stowage/logging';
 import { PrismaClient } from '@stowage/registry-data';
 import { type Infrastructure, infrastructureChecks } from '@stowage/runtime';
@@ -10,12 +16,16 @@ import {
   fixedCleanupLimits,
   type CleanupLimitsSource,
 } from './adapters/cleanup-limits-client';
-import type { CleanupPolicyConfig, CleanupWorkerConfig } from './config';
+import type { CleanupPolicyConfig, CleanupWorkerConfig, GarbageCollectionConfig } from './config';
+import { GarbageCollector } from './gc/garbage-collector';
+import { createGcMetrics } from './gc/gc-metrics';
 import { createJobHandlers, MAX_JOB_ATTEMPTS, type JobHandlers } from './jobs/job-handlers';
 import { startCleanupPolicyScheduler } from './scheduling/cleanup-policy-scheduler';
 
 export interface CleanupWorkerStartOptions {
-  config: Pick<CleanupWorkerConfig, 'host' | 'port' | 'concurrency'> & Partial<CleanupPolicyConfig>;
+  config: Pick<CleanupWorkerConfig, 'host' | 'port' | 'concurrency'> &
+    Partial<CleanupPolicyConfig> &
+    Partial<GarbageCollectionConfig>;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus' | 'blobs'>;
   /** Replaces the handler table (tests); by default every job the worker knows. */
@@ -24,6 +34,8 @@ export interface CleanupWorkerStartOptions {
   batchSize?: number;
   /** Replaces asking auth-token for the cleanup limits (tests). */
   cleanupLimits?: CleanupLimitsSource;
+  /** Rows claimed per transaction by garbage collection. */
+  gcBatchSize?: number;
   collectProcessMetrics?: boolean;
 }
 
@@ -77,7 +89,8 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     logger,
     intervalMs: (config.policyScheduleSeconds ?? 60) * 1000,
   });
-  return runService({
+  const gc = startGarbageCollection(options, registry, metrics);
+  const service = runService({
     name: 'cleanup-worker',
     listen: config,
     logger,
@@ -88,10 +101,43 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     async onStop() {
       await scheduler.stop();
       // Consumers finish the jobs they hold before the connection closes.
-      await Promise.all(consumers.map((consumer) => consumer.close()));
+      await Promise.all([gc?.stop(), ...consumers.map((consumer) => consumer.close())]);
       await registry.$disconnect();
     },
   });
+  // A service that fails to start (its port taken) must not leave its loops running.
+  return service.catch(async (error: unknown) => {
+    await Promise.all([scheduler.stop(), gc?.stop()]);
+    throw error;
+  });
+}
+
+const GC_DEFAULTS: GarbageCollectionConfig = {
+  gcEnabled: true,
+  gcIdleIntervalMs: 10_000,
+  uploadPurgeAfterMs: 7 * 24 * 60 * 60 * 1000,
+};
+const DEFAULT_GC_BATCH_SIZE = 100;
+
+/** Every replica runs the GC loop (unless disabled); they share the work through row locks. */
+function startGarbageCollection(
+  options: CleanupWorkerStartOptions,
+  registry: PrismaClient,
+  metrics: Metrics,
+): GarbageCollector | null {
+  const config = { ...GC_DEFAULTS, ...options.config };
+  if (!config.gcEnabled) return null;
+  const gc = new GarbageCollector({
+    prisma: registry,
+    blobs: options.infra.blobs,
+    logger: options.logger.child({ component: 'gc' }),
+    metrics: createGcMetrics(metrics, registry, options.logger),
+    batchSize: options.gcBatchSize ?? DEFAULT_GC_BATCH_SIZE,
+    uploadPurgeAfterMs: config.uploadPurgeAfterMs,
+    idleIntervalMs: config.gcIdleIntervalMs,
+  });
+  gc.start();
+  return gc;
 }
 
 /** The limits from auth-token (ADR 0007); GitLab's defaults when no auth-token URL is configured. */

@@ -8,11 +8,18 @@ import {
   type TokenIssuerConfig,
 } from '@stowage/config';
 import { identityOptions, type IdentityConfig } from '@stowage/auth-token';
+import { garbageCollectionOptions, type GarbageCollectionConfig } from '@stowage/cleanup-worker';
 import { upstreamTimeoutOptions } from '@stowage/gateway';
 import { containerRegistryOptions, type ContainerRegistryConfig } from '@stowage/registry';
 
 export interface StandaloneConfig
-  extends LoggingConfig, InfrastructureConfig, TokenIssuerConfig, IdentityConfig, ContainerRegistryConfig {
+  extends
+    LoggingConfig,
+    InfrastructureConfig,
+    TokenIssuerConfig,
+    IdentityConfig,
+    ContainerRegistryConfig,
+    GarbageCollectionConfig {
   host: string;
   port: number;
   externalUrl: string;
@@ -46,6 +53,7 @@ export const standaloneSchema = {
   ...tokenIssuerOption,
   ...identityOptions,
   ...containerRegistryOptions,
+  ...garbageCollectionOptions,
 };
 
 export function loadStandaloneConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {

@@ -14,6 +14,8 @@ import {
 export interface ContainerRegistryConfig {
   blobRedirectSeconds: number;
   uploadPartBytes: number;
+  /** Milliseconds between losing a reference and its GC review. */
+  gcReviewDelayMs: number;
 }
 
 export interface InternalApiConfig {
@@ -32,6 +34,12 @@ export const containerRegistryOptions = {
     format: 'nat',
     default: 16 * 1024 * 1024,
     env: 'REGISTRY_UPLOAD_PART_BYTES',
+  },
+  gcReviewDelayMs: {
+    doc: 'How long after a blob or manifest loses a reference garbage collection reviews it (e.g. 30s, 24h); pushes in progress finish within it.',
+    format: 'interval',
+    default: '24h',
+    env: 'REGISTRY_GC_REVIEW_DELAY',
   },
 };
 

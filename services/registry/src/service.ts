@@ -7,7 +7,13 @@ import {
 } from '@stowage/http';
 import { createIdentityClient } from '@stowage/identity-client';
 import type { Logger } from '@stowage/logging';
-import { PrismaClient, REGISTRY_MIGRATIONS_DIR, REGISTRY_SCHEMA } from '@stowage/registry-data';
+import {
+  DEFAULT_GC_REVIEW_DELAY_MS,
+  PrismaClient,
+  REGISTRY_MIGRATIONS_DIR,
+  REGISTRY_SCHEMA,
+  setGcReviewDelay,
+} from '@stowage/registry-data';
 import {
   type Infrastructure,
   infrastructureChecks,
@@ -25,6 +31,7 @@ import { UploadHashCache } from './uploads/hash-cache';
 const DEFAULTS: ContainerRegistryConfig & InternalApiConfig = {
   blobRedirectSeconds: 0,
   uploadPartBytes: 16 * 1024 * 1024,
+  gcReviewDelayMs: DEFAULT_GC_REVIEW_DELAY_MS,
   internalApiSecret: '',
 };
 
@@ -51,6 +58,8 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     migrateOnStart: config.migrateOnStart,
     logger,
   });
+  // Every queueing (here and in the cleanup-worker) reads the delay from the database.
+  await setGcReviewDelay(data.prisma, config.gcReviewDelayMs);
   const metrics = createMetrics({
     service: 'registry',
     collectProcessMetrics: options.collectProcessMetrics ?? true,

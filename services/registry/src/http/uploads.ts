@@ -4,11 +4,10 @@ import { OciError } from '@stowage/http';
 import {
   createUpload,
   ensureRepository,
-  findLinkedBlob,
   findRepository,
   findUpload,
   isValidRepositoryName,
-  linkBlob,
+  mountBlob,
   type ParsedDigest,
   type Repository,
   type UploadRecord,
@@ -59,10 +58,7 @@ async function tryMount(
   if (!isValidRepositoryName(from) || !hasAccess(registryToken(res), 'repository', from, 'pull'))
     return false;
   const source = await findRepository(ctx.prisma, from);
-  const blob = source && (await findLinkedBlob(ctx.prisma, source.id, digest));
-  if (!blob) return false;
-  await linkBlob(ctx.prisma, repository.id, digest, blob.size);
-  return true;
+  return source !== null && (await mountBlob(ctx.prisma, source.id, repository.id, digest)) !== null;
 }
 
 /** `POST /v2/<name>/blobs/uploads/`: starts an upload, uploads a whole blob (`?digest=`), or mounts one. */

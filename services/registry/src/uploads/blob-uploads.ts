@@ -7,6 +7,7 @@ import {
   digestOf,
   findStoredBlob,
   linkBlob,
+  markUploadCommitting,
   saveUploadProgress,
   uploadDataKey,
   uploadTailKey,
@@ -102,6 +103,7 @@ export class BlobUploads {
     if (state.multipartUploadId === null) {
       const actual = hash ? `sha256:${hash.digest('hex')}` : digestOf(appended.tail, expected.algorithm);
       if (actual !== digest) return this.rejectDigest(state, digest);
+      await markUploadCommitting(prisma, state.id, digest);
       if (!(await findStoredBlob(prisma, digest))) await blobs.put(blobKey(digest), appended.tail);
     } else {
       const dataKey = uploadDataKey(state.id);
@@ -119,6 +121,8 @@ export class BlobUploads {
         await blobs.delete(dataKey);
         return this.rejectDigest({ ...state, multipartUploadId: null }, digest);
       }
+      // From here GC leaves this digest's object alone until the blob row exists (ADR 0008).
+      await markUploadCommitting(prisma, state.id, digest);
       if (await findStoredBlob(prisma, digest)) await blobs.delete(dataKey);
       else await blobs.move(dataKey, blobKey(digest));
     }
