@@ -1,6 +1,6 @@
 import type { PrismaClient, RegistryDb, Repository } from './client';
 import { recordContainerEvents } from './events';
-import { queueManifestReview } from './gc-reviews';
+import { queueManifestReviews } from './gc-reviews';
 import { selectTagsToDelete, type TagCleanupRules } from './tag-cleanup-rules';
 
 /**
@@ -57,6 +57,14 @@ export interface BulkTagDeletion {
  * Deletes the named tags that were not pushed again since `requestedAt`, in one transaction,
  * each with its `container.tag.deleted` event, their manifests queued for GC review. Tags
  * already gone are skipped, so a batch delivered twice deletes once. Cleanup-policy runs share it.
+ *
+ * The tags and their manifests come from the DELETE itself, not from an earlier read: a push
+ * may move a tag between the evaluation and this batch. Such a tag is spared (`updated_at` is
+ * in the DELETE's WHERE, which PostgreSQL re-checks on the row a concurrent push committed): it
+ * now names an image pushed after the request, which the rules never judged, just as a tag
+ * pushed before the evaluation is not a candidate. Whatever is deleted, the manifest queued and
+ * the event's digest are those the tag pointed to when it went, so no untagged manifest is left
+ * unreviewed even if clocks disagree and a moved tag goes after all.
  */
 export async function deleteTagBatch(
   prisma: PrismaClient,
@@ -64,27 +72,35 @@ export async function deleteTagBatch(
   names: string[],
   requestedAt: Date,
 ): Promise<number> {
+  if (names.length === 0) return 0;
   return prisma.$transaction(async (tx) => {
-    const tags = await tx.tag.findMany({
-      where: { repositoryId: repository.id, name: { in: names }, updatedAt: { lte: requestedAt } },
-      include: { manifest: { select: { digest: true } } },
+    const deleted = await tx.$queryRaw<{ name: string; manifestId: bigint }[]>`
+      DELETE FROM registry.tags
+        WHERE repository_id = ${repository.id} AND name = ANY(${names}::text[])
+          AND updated_at <= ${requestedAt.toISOString()}::timestamptz
+        RETURNING name, manifest_id AS "manifestId"`;
+    if (deleted.length === 0) return 0;
+    // Digests in a second statement, as deleteTag reads them: the DELETE's snapshot may predate
+    // a manifest a concurrent push stored.
+    const manifestIds = [...new Set(deleted.map((tag) => tag.manifestId))];
+    const manifests = await tx.manifest.findMany({
+      where: { id: { in: manifestIds } },
+      select: { id: true, digest: true },
     });
-    if (tags.length === 0) return 0;
-    await tx.tag.deleteMany({ where: { id: { in: tags.map((tag) => tag.id) } } });
-    for (const manifestId of new Set(tags.map((tag) => tag.manifestId))) {
-      await queueManifestReview(tx, repository.id, manifestId, 'tag_delete');
-    }
+    const digestOf = new Map(manifests.map((manifest) => [manifest.id, manifest.digest]));
+    await queueManifestReviews(tx, repository.id, manifestIds, 'tag_delete');
+    deleted.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     await recordContainerEvents(
       tx,
       'container.tag.deleted',
-      tags.map((tag) => ({
+      deleted.map((tag) => ({
         repository: repository.path,
         project_id: repository.projectId,
         tag: tag.name,
-        digest: tag.manifest.digest,
+        digest: digestOf.get(tag.manifestId)!,
       })),
     );
-    return tags.length;
+    return deleted.length;
   });
 }
 

@@ -13,7 +13,7 @@ import {
   pushImage,
   tagNames,
 } from '../../../libs/registry-data/test/support/registry-fixtures';
-import { recordingDeletes, type DeleteBatch } from './support/recording-client';
+import { dyingAfterTransactions } from './support/recording-client';
 import { openWorkerWorld, WORLD_TIMEOUT_MS, type WorkerWorld } from './support/worker-world';
 
 describe('registry.tags.bulk_delete', () => {
@@ -152,14 +152,45 @@ describe('registry.tags.bulk_delete', () => {
     expect(events.map((event) => event.tag).sort()).toEqual(['c', 'd']);
   });
 
-  it('when many tags go, then no transaction deletes more than a batch', async () => {
+  it('when the worker dies after two batches, then exactly their tags are gone, each with its event and review, and the redelivery deletes the rest once', async () => {
     const repository = await repositoryWith({ a: 1, b: 2, c: 3, d: 4, e: 5 });
-    const batches: DeleteBatch[] = [];
-    await world.deliver(BULK_TAG_DELETE_QUEUE, job(repository, {}), {
-      registry: recordingDeletes(prisma, batches),
+    const before = await prisma.tag.findMany({
+      where: { repositoryId: repository.id },
+      include: { manifest: true },
     });
-    expect(batches.filter((batch) => batch.model === 'tag').map((batch) => batch.count)).toEqual([2, 2, 1]);
+    const request = job(repository, {});
+    const deletedSoFar = async () => {
+      const left = new Set(await tagNames(prisma, repository.id));
+      return before.filter((tag) => !left.has(tag.name));
+    };
+    const eventsSoFar = async () =>
+      (await outboxPayloads(prisma, 'container.tag.deleted')).filter((e) => e.repository === repository.path);
+    const reviewedSoFar = async () =>
+      (await prisma.gcManifestReview.findMany({ where: { repositoryId: repository.id } }))
+        .map((review) => review.manifestId)
+        .sort();
+    const eventOf = (tag: (typeof before)[number]) => ({
+      repository: repository.path,
+      project_id: 3,
+      tag: tag.name,
+      digest: tag.manifest.digest,
+    });
+
+    await expect(
+      world.deliver(BULK_TAG_DELETE_QUEUE, request, { registry: dyingAfterTransactions(prisma, 2) }),
+    ).rejects.toThrow('worker killed');
+    // Two batches of TEST_BATCH_SIZE (2) committed whole, with their events and reviews; no more.
+    const firstTwoBatches = await deletedSoFar();
+    expect(firstTwoBatches).toHaveLength(4);
+    expect(await eventsSoFar()).toEqual(expect.arrayContaining(firstTwoBatches.map(eventOf)));
+    expect(await eventsSoFar()).toHaveLength(4);
+    expect(await reviewedSoFar()).toEqual(firstTwoBatches.map((tag) => tag.manifestId).sort());
+
+    await world.deliver(BULK_TAG_DELETE_QUEUE, request, { attempt: 2 });
     expect(await tagNames(prisma, repository.id)).toEqual([]);
+    expect(await eventsSoFar()).toEqual(expect.arrayContaining(before.map(eventOf)));
+    expect(await eventsSoFar()).toHaveLength(5);
+    expect(await reviewedSoFar()).toEqual(before.map((tag) => tag.manifestId).sort());
   });
 
   it('when the repository is being deleted, then the job leaves it to that deletion', async () => {

@@ -19,7 +19,7 @@ import {
 } from '../../../libs/registry-data/test/support/registry-fixtures';
 import { fixedCleanupLimits, type CleanupLimits } from '../src/adapters/cleanup-limits-client';
 import { cleanupPolicyRunJob } from '../src/jobs/cleanup-policy-run-job';
-import { recordingDeletes, type DeleteBatch } from './support/recording-client';
+import { dyingAfterTransactions } from './support/recording-client';
 import { openWorkerWorld, WORLD_TIMEOUT_MS, type WorkerWorld } from './support/worker-world';
 
 /** Runs are cut at 2,500 tags, so large cleanups take several jobs. */
@@ -197,15 +197,8 @@ describe('cleanup.policy.run', () => {
   it('when a worker dies half-way through a run, then the redelivered job finishes it with no tag deleted twice', async () => {
     const projectId = await projectWithPolicy({ nameRegexDelete: '.*', keepN: 1 });
     const repository = await repositoryWithTags(projectId, 450);
-    const batches: DeleteBatch[] = [];
-    const dying = new Proxy(recordingDeletes(prisma, batches), {
-      get(target, property) {
-        if (property === '$transaction' && batches.filter((b) => b.model === 'tag').length >= 2) {
-          return () => Promise.reject(new Error('worker killed'));
-        }
-        return Reflect.get(target, property, target) as unknown;
-      },
-    });
+    // Killed after two batches: they are committed whole, the rest is left for the redelivery.
+    const dying = dyingAfterTransactions(prisma, 2);
     await expect(
       world.deliver(CLEANUP_POLICY_RUN_QUEUE, job(projectId), { registry: dying }),
     ).rejects.toThrow('worker killed');

@@ -52,3 +52,20 @@ export function recordingDeletes(prisma: PrismaClient, batches: DeleteBatch[]): 
     },
   });
 }
+
+/**
+ * The same client, except that every `$transaction` after the first `committed` ones fails as
+ * if the worker had been killed there: what survives shows what each transaction did on its own.
+ */
+export function dyingAfterTransactions(prisma: PrismaClient, committed: number): PrismaClient {
+  let started = 0;
+  return new Proxy(prisma, {
+    get(target, property) {
+      if (property !== '$transaction') return bound(target, property);
+      return (...args: unknown[]) => {
+        if (++started > committed) return Promise.reject(new Error('worker killed'));
+        return (target.$transaction as (...a: unknown[]) => Promise<unknown>)(...args);
+      };
+    },
+  });
+}
