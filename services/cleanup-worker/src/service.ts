@@ -20,6 +20,7 @@ import type { CleanupPolicyConfig, CleanupWorkerConfig, GarbageCollectionConfig 
 import { GarbageCollector } from './gc/garbage-collector';
 import { createGcMetrics } from './gc/gc-metrics';
 import { createJobHandlers, MAX_JOB_ATTEMPTS, type JobHandlers } from './jobs/job-handlers';
+import { countedJob, createCleanupJobMetrics } from './jobs/job-metrics';
 import { startCleanupPolicyScheduler } from './scheduling/cleanup-policy-scheduler';
 
 export interface CleanupWorkerStartOptions {
@@ -36,6 +37,8 @@ export interface CleanupWorkerStartOptions {
   cleanupLimits?: CleanupLimitsSource;
   /** Rows claimed per transaction by garbage collection. */
   gcBatchSize?: number;
+  /** First pause before a failed job is retried (the bus's default, 1 s, unless a test shortens it). */
+  jobRetryBackoffMs?: number;
   collectProcessMetrics?: boolean;
 }
 
@@ -51,6 +54,7 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     service: 'cleanup-worker',
     collectProcessMetrics: options.collectProcessMetrics ?? true,
   });
+  const jobMetrics = createCleanupJobMetrics(metrics);
   const registry = createPrismaClient(PrismaClient, infra.db);
   const cleanupLimits = options.cleanupLimits ?? cleanupLimitsOf(config, logger);
   const handlers =
@@ -62,17 +66,23 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
       batchSize: options.batchSize,
       jobs: infra.bus.jobs,
       cleanupLimits,
+      metrics: jobMetrics,
     });
   const consumers: Subscription[] = [];
   try {
     for (const [queue, handler] of Object.entries(handlers)) {
+      const counted = countedJob(queue, handler, jobMetrics, MAX_JOB_ATTEMPTS);
       const consumer = await infra.bus.jobs.consume(
         queue,
         async (job) => {
-          await handler(job);
+          await counted(job);
           metrics.messagesConsumed.inc({ kind: 'job', type: queue });
         },
-        { prefetch: config.concurrency, maxAttempts: MAX_JOB_ATTEMPTS },
+        {
+          prefetch: config.concurrency,
+          maxAttempts: MAX_JOB_ATTEMPTS,
+          ...(options.jobRetryBackoffMs !== undefined ? { baseBackoffMs: options.jobRetryBackoffMs } : {}),
+        },
       );
       consumers.push(consumer);
     }

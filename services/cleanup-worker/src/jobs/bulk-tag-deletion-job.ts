@@ -11,6 +11,7 @@ import {
   type PrismaClient,
   type TagCleanupRules,
 } from '@stowage/registry-data';
+import type { CleanupJobMetrics } from './job-metrics';
 
 function rulesOf(job: BulkTagDeleteJob): TagCleanupRules {
   const requestedAt = new Date(job.requested_at);
@@ -35,6 +36,7 @@ export function bulkTagDeletionJob(options: {
   prisma: PrismaClient;
   logger: Logger;
   batchSize?: number;
+  metrics?: CleanupJobMetrics;
 }): JobHandler {
   return async (job) => {
     const payload = parseBulkTagDeleteJob(job.payload);
@@ -47,6 +49,7 @@ export function bulkTagDeletionJob(options: {
       },
       { batchSize: options.batchSize },
     );
+    options.metrics?.tagsDeleted.inc({ cause: 'bulk_delete' }, deleted);
     options.logger.info('bulk tag deletion finished', {
       repositoryId: payload.repository_id,
       deleted,

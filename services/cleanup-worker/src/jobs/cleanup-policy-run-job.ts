@@ -7,6 +7,7 @@ import {
   type PrismaClient,
 } from '@stowage/registry-data';
 import type { CleanupLimitsSource } from '../adapters/cleanup-limits-client';
+import type { CleanupJobMetrics } from './job-metrics';
 
 /**
  * `cleanup.policy.run`: runs a project's cleanup policy within the current limits and, when they
@@ -19,6 +20,7 @@ export function cleanupPolicyRunJob(options: {
   limits: CleanupLimitsSource;
   logger: Logger;
   batchSize?: number;
+  metrics?: CleanupJobMetrics;
 }): JobHandler {
   return async (job) => {
     const payload = parseCleanupPolicyRunJob(job.payload);
@@ -28,7 +30,10 @@ export function cleanupPolicyRunJob(options: {
       timeoutMs: limits.deleteTagsTimeoutSeconds * 1000,
       batchSize: options.batchSize,
     });
+    // The tags are gone whatever happens next; the run counts once its continuation is queued.
+    options.metrics?.tagsDeleted.inc({ cause: 'cleanup_policy' }, outcome.deleted);
     if (!outcome.finished) await options.jobs.enqueue(CLEANUP_POLICY_RUN_QUEUE, payload);
+    options.metrics?.policyRuns.inc({ outcome: outcome.finished ? 'finished' : 'continued' });
     options.logger.info('cleanup policy run', {
       projectId: payload.project_id,
       deleted: outcome.deleted,

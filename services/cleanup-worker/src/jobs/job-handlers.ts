@@ -10,6 +10,7 @@ import {
 import type { CleanupLimitsSource } from '../adapters/cleanup-limits-client';
 import { bulkTagDeletionJob } from './bulk-tag-deletion-job';
 import { cleanupPolicyRunJob } from './cleanup-policy-run-job';
+import type { CleanupJobMetrics } from './job-metrics';
 import { repositoryDeletionJob } from './repository-deletion-job';
 
 /**
@@ -32,10 +33,12 @@ export interface JobHandlerDeps {
   jobs: JobQueue;
   /** The cleanup limits an admin sets (application settings). */
   cleanupLimits: CleanupLimitsSource;
+  /** Where tags deleted and policy runs are counted; omitted by tests that run handlers by hand. */
+  metrics?: CleanupJobMetrics;
 }
 
 export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
-  const { registry: prisma, blobs, logger, batchSize, jobs, cleanupLimits } = deps;
+  const { registry: prisma, blobs, logger, batchSize, jobs, cleanupLimits, metrics } = deps;
   return {
     [REPOSITORY_DELETE_QUEUE]: repositoryDeletionJob({
       prisma,
@@ -44,13 +47,14 @@ export function createJobHandlers(deps: JobHandlerDeps): JobHandlers {
       batchSize,
       maxAttempts: MAX_JOB_ATTEMPTS,
     }),
-    [BULK_TAG_DELETE_QUEUE]: bulkTagDeletionJob({ prisma, logger, batchSize }),
+    [BULK_TAG_DELETE_QUEUE]: bulkTagDeletionJob({ prisma, logger, batchSize, metrics }),
     [CLEANUP_POLICY_RUN_QUEUE]: cleanupPolicyRunJob({
       prisma,
       jobs,
       limits: cleanupLimits,
       logger,
       batchSize,
+      metrics,
     }),
   };
 }

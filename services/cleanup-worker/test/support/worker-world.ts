@@ -47,6 +47,8 @@ export interface WorkerWorldOptions {
   batchSize?: number;
   /** The cleanup limits the worker sees (default GitLab's). */
   cleanupLimits?: CleanupLimits;
+  /** First pause before the worker's bus retries a failed job (default the bus's, 1 s). */
+  jobRetryBackoffMs?: number;
 }
 
 /**
@@ -68,6 +70,7 @@ export async function openWorkerWorld(options: WorkerWorldOptions = {}): Promise
     infra: { db: registry.db, bus, blobs },
     batchSize,
     cleanupLimits,
+    jobRetryBackoffMs: options.jobRetryBackoffMs,
     collectProcessMetrics: false,
   });
   let deliveries = 0;
