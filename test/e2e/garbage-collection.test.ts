@@ -39,11 +39,11 @@ const GC_TIMEOUT_MS = 45_000;
 const RUN_TIMEOUT_MS = 60_000;
 const WORKERS = 3;
 /** Tags seeded for the policy run, and the most one job deletes (the application setting). */
-const SEEDED_TAGS = 4000;
+const SEEDED_TAGS = 5000;
 /** Tags one transaction of a job deletes (registry-data's DEFAULT_TAG_BATCH_SIZE, the worker's). */
 const TAG_BATCH = 100;
-/** The lowered max list size: each job is three batches, 14 jobs for the run. */
-const MAX_LIST_SIZE = 3 * TAG_BATCH;
+/** The lowered max list size: each job is five batches, 10 jobs for the run. */
+const MAX_LIST_SIZE = 5 * TAG_BATCH;
 /** How long a cleanup-worker keeps the limits it asked auth-token for (cleanup-limits-client.ts), plus a margin. */
 const LIMITS_CACHE_MS = 11_000;
 const KEEP_N = 10;
@@ -340,14 +340,20 @@ describeWithComponents(['docker', 'postgres', 'rabbitmq'], 'online garbage colle
         const victim = await waitUntil(
           async () => {
             if (!workers.some((worker) => jobsOf(worker).length > 0)) return undefined;
-            const busy = await workerInTagTransaction(
-              required(db, 'the test database client'),
-              workers.filter((worker) => !worker.hasExited()),
-            );
+            const inTransaction = () =>
+              workerInTagTransaction(
+                required(db, 'the test database client'),
+                new URL(running().databaseUrl).port || '5432',
+                workers.filter((worker) => !worker.hasExited()),
+              );
+            const busy = await inTransaction();
             if (!busy) return undefined;
+            // Read after: a job that has committed part of its batches is under way, and only
+            // one job of a run is (the next is queued at its end), so it is the busy worker's.
             const deletedSoFar = SEEDED_TAGS + 1 - (await tagsLeft());
-            // In the first half of the run, so the victim's job is not its last one.
-            return deletedSoFar % MAX_LIST_SIZE !== 0 && deletedSoFar < SEEDED_TAGS / 2 ? busy : undefined;
+            // Not in the run's last jobs, so the victim's job leaves work for the others.
+            const partlyDone = deletedSoFar % MAX_LIST_SIZE !== 0;
+            return partlyDone && deletedSoFar < SEEDED_TAGS - 2 * MAX_LIST_SIZE ? busy : undefined;
           },
           {
             timeoutMs: RUN_TIMEOUT_MS,
@@ -418,12 +424,14 @@ describeWithComponents(['docker', 'postgres', 'rabbitmq'], 'online garbage colle
 });
 
 /**
- * The worker process (of `workers`) whose database connection is inside a transaction that
- * touched the tags table through Prisma (a job's batch: GC's own SQL names `registry.tags`
- * unquoted), found from pg_stat_activity's client port and the socket's owner (`ss -p`).
+ * The worker process (of `workers`) whose database connection is running a statement on the
+ * tags table through Prisma, or is inside a transaction that did (a job's evaluation or batch:
+ * GC's own SQL names `registry.tags` unquoted), found from pg_stat_activity's client port and
+ * the owner of that socket (`ss -p`).
  */
 async function workerInTagTransaction(
   db: Database,
+  serverPort: string,
   workers: readonly NodeProcess[],
 ): Promise<NodeProcess | undefined> {
   const { rows } = await db.query<{ client_port: number }>(
@@ -432,9 +440,14 @@ async function workerInTagTransaction(
         AND state IN ('active', 'idle in transaction') AND query LIKE '%"registry"."tags"%'`,
   );
   if (rows.length === 0) return undefined;
-  const { stdout } = await run('ss', ['-tnpH']);
+  const { stdout } = await run('ss', ['-tnpH', `( dport = :${serverPort} )`]);
+  const sockets = stdout.split('\n').map((line) => ({ fields: line.split(/\s+/), line }));
   for (const { client_port: port } of rows) {
-    const line = stdout.split('\n').find((entry) => entry.split(/\s+/)[3]?.endsWith(`:${port}`));
+    // The client end of that very connection: its local port, and PostgreSQL's at the other end
+    // (the same local port may be in use towards another server, e.g. RabbitMQ).
+    const line = sockets.find(
+      ({ fields }) => fields[3]?.endsWith(`:${port}`) && fields[4]?.endsWith(`:${serverPort}`),
+    )?.line;
     const pid = Number(/pid=(\d+)/.exec(line ?? '')?.[1]);
     const worker = workers.find((candidate) => candidate.pid === pid);
     if (worker) return worker;
