@@ -38,7 +38,7 @@ const STEP_TIMEOUT_MS = 120_000;
 const GC_TIMEOUT_MS = 45_000;
 const RUN_TIMEOUT_MS = 60_000;
 const WORKERS = 3;
-/** Tags seeded for the policy run, and the most one job deletes (the application setting). */
+/** Tags seeded for the policy run (besides `latest`), backdated 20 to 10 days. */
 const SEEDED_TAGS = 5000;
 /** Tags one transaction of a job deletes (registry-data's DEFAULT_TAG_BATCH_SIZE, the worker's). */
 const TAG_BATCH = 100;
