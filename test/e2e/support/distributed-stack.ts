@@ -46,14 +46,33 @@ export const DISTRIBUTED_START_TIMEOUT_MS = 180_000;
 export const DISTRIBUTED_STOP_TIMEOUT_MS = 60_000;
 const SERVICE_START_TIMEOUT_MS = 120_000;
 
+export interface DistributedStackOptions {
+  /** Added to every process's environment (e.g. a setting under test). */
+  extraEnv?: Record<string, string>;
+  /**
+   * How many cleanup-worker processes to run (default 1): replicas with the same environment,
+   * each on its own port, competing for the same queues.
+   */
+  cleanupWorkers?: number;
+}
+
 export interface DistributedStack {
   /** The gateway, the only address clients use. */
   readonly base: string;
   readonly rootToken: string;
+  /** The database every service uses, for the test's own reads and seeding. */
+  readonly databaseUrl: string;
+  /** The S3 server and bucket every service stores in. */
+  readonly s3: S3Server;
   /** A service's own address (for /metrics or /-/health; clients go through the gateway). */
   url(service: ServiceName): string;
   /** The pid of the service's current process. */
   pid(service: ServiceName): number;
+  /**
+   * Every cleanup-worker process started (the first is the one `url`, `pid` and `restart` name),
+   * in start order, killed ones included: a test may signal one and read its logs.
+   */
+  cleanupWorkers(): readonly NodeProcess[];
   /** Stops one service with `signal` (SIGKILL: a crash) and starts it again on the same port. */
   restart(service: ServiceName, signal: NodeJS.Signals): Promise<void>;
   /** The recent output of every process, restarted ones included, for failure messages. */
@@ -81,13 +100,14 @@ async function waitUntilHealthy(service: ServiceName, base: string, child: NodeP
 }
 
 /**
- * Starts the six services; on failure everything started so far is stopped again. `extraEnv`
- * is added to every process's environment (e.g. a setting under test).
+ * Starts the six services (and any extra cleanup-worker replicas); on failure everything started
+ * so far is stopped again.
  */
 export async function startDistributedStack(
   name: string,
-  extraEnv: Record<string, string> = {},
+  options: DistributedStackOptions = {},
 ): Promise<DistributedStack> {
+  const { extraEnv = {}, cleanupWorkers = 1 } = options;
   for (const service of SERVICES) {
     const script = path.join(REPO_ROOT, mainScript(service));
     if (!existsSync(script)) throw new Error(`${script} is missing: run \`pnpm run build\` first`);
@@ -97,6 +117,8 @@ export async function startDistributedStack(
   const cleanups: Array<() => Promise<unknown>> = [];
   const current = new Map<ServiceName, NodeProcess>();
   const everyProcess: Array<{ service: ServiceName; child: NodeProcess }> = [];
+  // The cleanup-worker replicas beyond the first (which is `current`'s), each with its port.
+  const extraWorkers: NodeProcess[] = [];
   let database: TestDatabase | undefined;
   let s3: S3Server | undefined;
   let dataDir: string | undefined;
@@ -109,6 +131,8 @@ export async function startDistributedStack(
       for (const service of [...SERVICES].reverse()) {
         const child = current.get(service);
         if (child) await attempt(() => child.stop(10_000));
+        if (service === 'cleanup-worker')
+          for (const worker of extraWorkers) await attempt(() => worker.stop(10_000));
       }
       await attempt(() => deleteEverythingWithPrefix(AMQP_URL, amqpPrefix));
       for (const cleanup of cleanups.reverse()) await attempt(cleanup);
@@ -125,9 +149,11 @@ export async function startDistributedStack(
     dataDir = await makeTempDir(name);
     const directory = dataDir;
     cleanups.push(() => removeDir(directory));
+    const allPorts = await freePorts(SERVICES.length + cleanupWorkers - 1);
     const ports = Object.fromEntries(
-      (await freePorts(SERVICES.length)).map((port, index) => [SERVICES[index]!, port]),
+      allPorts.slice(0, SERVICES.length).map((port, index) => [SERVICES[index]!, port]),
     ) as Record<ServiceName, number>;
+    const extraWorkerPorts = allPorts.slice(SERVICES.length);
     const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
     const env: Record<string, string> = {
       ...infrastructureEnv({
@@ -151,6 +177,12 @@ export async function startDistributedStack(
       everyProcess.push({ service, child });
       await waitUntilHealthy(service, url(service), child);
     };
+    const startExtraWorker = async (port: number) => {
+      const child = startNodeScript(mainScript('cleanup-worker'), { ...env, PORT: String(port) });
+      extraWorkers.push(child);
+      everyProcess.push({ service: 'cleanup-worker', child });
+      await waitUntilHealthy('cleanup-worker', `http://127.0.0.1:${port}`, child);
+    };
     const describe = () =>
       everyProcess
         .map(({ service, child }) => `=== ${service}: ${child.describe()}`)
@@ -158,7 +190,13 @@ export async function startDistributedStack(
         .slice(-60_000);
 
     try {
-      for (const wave of WAVES) await Promise.all(wave.map(start));
+      for (const [index, wave] of WAVES.entries()) {
+        await Promise.all([
+          ...wave.map(start),
+          // The extra replicas start with the first wave, as the first cleanup-worker does.
+          ...(index === 0 ? extraWorkerPorts.map(startExtraWorker) : []),
+        ]);
+      }
       await waitUntil(
         async () => {
           const response = await fetch(`${url('gateway')}/-/readiness`, {
@@ -176,7 +214,12 @@ export async function startDistributedStack(
     return {
       base: url('gateway'),
       rootToken,
+      databaseUrl: database.url,
+      s3,
       url,
+      cleanupWorkers: () => [
+        ...everyProcess.filter(({ service }) => service === 'cleanup-worker').map(({ child }) => child),
+      ],
       pid(service) {
         const child = current.get(service);
         if (!child) throw new Error(`${service} is not running`);
