@@ -424,10 +424,11 @@ describeWithComponents(['docker', 'postgres', 'rabbitmq'], 'online garbage colle
 });
 
 /**
- * The worker process (of `workers`) whose database connection is running a statement on the
- * tags table through Prisma, or is inside a transaction that did (a job's evaluation or batch:
- * GC's own SQL names `registry.tags` unquoted), found from pg_stat_activity's client port and
- * the owner of that socket (`ss -p`).
+ * The worker process (of `workers`) whose database connection is in a policy run's transaction,
+ * found from pg_stat_activity's client port and the owner of that socket (`ss -p`). A run's
+ * statements are the evaluation's Prisma reads of `"registry"."tags"` and each batch's
+ * `DELETE FROM registry.tags ... RETURNING`, manifest read, review queueing and outbox INSERT; GC
+ * names the tags table only as `FROM registry.tags t` and writes no outbox events.
  */
 async function workerInTagTransaction(
   db: Database,
@@ -437,7 +438,9 @@ async function workerInTagTransaction(
   const { rows } = await db.query<{ client_port: number }>(
     `SELECT client_port FROM pg_stat_activity
       WHERE datname = current_database() AND pid <> pg_backend_pid() AND xact_start IS NOT NULL
-        AND state IN ('active', 'idle in transaction') AND query LIKE '%"registry"."tags"%'`,
+        AND state IN ('active', 'idle in transaction')
+        AND (query LIKE '%"registry"."tags"%' OR query LIKE '%DELETE FROM registry.tags%'
+          OR query LIKE '%outbox_events%')`,
   );
   if (rows.length === 0) return undefined;
   const { stdout } = await run('ss', ['-tnpH', `( dport = :${serverPort} )`]);
