@@ -17,8 +17,11 @@ import { Prisma } from './client';
 /** The delay a fresh installation uses until the registry writes its setting (GitLab's 24 hours). */
 export const DEFAULT_GC_REVIEW_DELAY_MS = 24 * 60 * 60 * 1000;
 
+/** The configured review delay (gc_settings, written by the registry at start-up), as an SQL interval. */
+export const REVIEW_DELAY_SQL = Prisma.sql`((SELECT review_delay_ms FROM registry.gc_settings WHERE id = 1) * interval '1 millisecond')`;
+
 /** `now() + the configured delay`, as SQL. */
-export const REVIEW_AFTER_SQL = Prisma.sql`now() + (SELECT review_delay_ms FROM registry.gc_settings WHERE id = 1) * interval '1 millisecond'`;
+export const REVIEW_AFTER_SQL = Prisma.sql`now() + ${REVIEW_DELAY_SQL}`;
 
 /** Queues blobs for review; a blob already queued gets the later review time. */
 export async function queueBlobReviews(db: RegistryDb, digests: string[], event: string): Promise<void> {

@@ -1,11 +1,6 @@
 import type { PrismaClient, RegistryDb } from '../client';
-import { REVIEW_AFTER_SQL } from '../gc-reviews';
-import {
-  GC_BUSY_RETRY_SQL,
-  REVIEW_DELAY_SQL,
-  REVIEW_HORIZON_SQL,
-  type ReviewBatchOptions,
-} from './review-batch';
+import { REVIEW_AFTER_SQL, REVIEW_DELAY_SQL } from '../gc-reviews';
+import { GC_BUSY_RETRY_SQL, REVIEW_HORIZON_SQL, type ReviewBatchOptions } from './review-batch';
 
 export interface BlobReviewOutcome {
   /** Reviews claimed and settled (or rescheduled) in this batch. */
