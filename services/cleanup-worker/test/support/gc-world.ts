@@ -142,10 +142,7 @@ export async function openS3World(): Promise<GcWorld> {
   return assemble({
     name: 'PostgreSQL and S3',
     db: database.db,
-    openWorkerDb: async () => {
-      const db = await openDatabase({ url: database.url, maxConnections: 3 });
-      return { db, close: () => db.close() };
-    },
+    openWorkerDb: workerConnectionsTo(database.url),
     blobs,
     async dispose() {
       await blobs.close();
@@ -153,6 +150,14 @@ export async function openS3World(): Promise<GcWorld> {
       await database.drop();
     },
   });
+}
+
+/** A worker's own connections to the test database, as a replica in another process has. */
+function workerConnectionsTo(url: string) {
+  return async () => {
+    const db = await openDatabase({ url, maxConnections: 3 });
+    return { db, close: () => db.close() };
+  };
 }
 
 /** Distributed mode's database with blobs in a folder (what the soak test uses: fast storage). */
@@ -166,10 +171,7 @@ export async function openPostgresFilesystemWorld(reviewDelayMs: number): Promis
     {
       name: 'PostgreSQL and the filesystem',
       db: database.db,
-      openWorkerDb: async () => {
-        const db = await openDatabase({ url: database.url, maxConnections: 3 });
-        return { db, close: () => db.close() };
-      },
+      openWorkerDb: workerConnectionsTo(database.url),
       blobs,
       async dispose() {
         await blobs.close();
