@@ -11,6 +11,7 @@ import { freeLoopbackPort, makeTempDir, removeDir, waitUntil } from './processes
  */
 
 const BINARY = process.env.STOWAGE_TEST_DISTRIBUTION_BIN ?? '/usr/bin/docker-registry';
+const SETTLE_MS = 200;
 const ACCESS_LINE = /"([A-Z]+) (\S+) HTTP\/[\d.]+" (\d{3}) /;
 
 /** One request the upstream answered, in the order its access log wrote them. */
@@ -27,6 +28,11 @@ export interface UpstreamRegistry {
   readonly url: string;
   /** Every request logged since the start (restarts included). */
   requests(): UpstreamRequest[];
+  /**
+   * Resolves once the log has been quiet for a moment: a line is written when its response
+   * ends and reaches this process a little later, so read `requests()` after an action through this.
+   */
+  settle(): Promise<void>;
   /** The requests whose method is `method` and whose path matches `path`. */
   count(method: string, path: RegExp): number;
   /** Stops the server (SIGTERM, then SIGKILL); its storage stays. */
@@ -122,6 +128,12 @@ export async function startUpstreamRegistry(name: string): Promise<UpstreamRegis
     host: `127.0.0.1:${port}`,
     url,
     requests,
+    async settle() {
+      for (let seen = -1; seen !== stdout.length;) {
+        seen = stdout.length;
+        await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
+      }
+    },
     count: (method, pattern) =>
       requests().filter((request) => request.method === method && pattern.test(request.path)).length,
     stop,

@@ -32,9 +32,8 @@ export function accessScenarios(fx: ProxyFixture): void {
 
       for (const answer of answers) {
         expect(answer.status).toBe(401);
-        expect(answer.headers['www-authenticate']).toBe(
-          `Bearer realm="${stack.base}/jwt/auth",service="dependency_proxy"`,
-        );
+        expect(answer.headers['www-authenticate']).toContain(`Bearer realm="${stack.base}/jwt/auth"`);
+        expect(answer.headers['www-authenticate']).toContain('service="dependency_proxy"');
         expect(JSON.parse(answer.body)).toEqual({
           errors: [expect.objectContaining({ code: 'UNAUTHORIZED' })],
         });

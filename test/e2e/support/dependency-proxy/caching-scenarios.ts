@@ -34,6 +34,7 @@ export function cachingScenarios(fx: ProxyFixture): void {
       });
       expect(upstreamHead.headers.get('docker-content-digest')).toBe(images.app.digest);
       const missesBefore = await metric('cache_misses_total');
+      await local.settle();
       const before = local.requests().length;
       await fx.dockerLogin(ids.member);
 
@@ -43,6 +44,7 @@ export function cachingScenarios(fx: ProxyFixture): void {
       expect(await repoDigests(appRef())).toContain(
         `${fx.imageRef(ids.privateGroup.path, 'app')}@${images.app.digest}`,
       );
+      await local.settle();
       const during = local.requests().slice(before);
       expect(during.filter((r) => r.method === 'GET' && manifestPath('app').test(r.path)).length).toBe(1);
       for (const blob of images.app.blobs)
@@ -62,11 +64,13 @@ export function cachingScenarios(fx: ProxyFixture): void {
       const { local, ids, images, stack } = fx.world();
       await fx.docker$(['image', 'rm', appRef()]);
       const hitsBefore = await metric('cache_hits_total');
+      await local.settle();
       const before = local.requests().length;
 
       const run = await fx.docker$(['pull', appRef()]);
 
       expect(run.stdout).toContain(`Digest: ${images.app.digest}`);
+      await local.settle();
       expect(local.requests().slice(before)).toEqual([
         { method: 'HEAD', path: '/v2/app/manifests/v1', status: 200 },
       ]);

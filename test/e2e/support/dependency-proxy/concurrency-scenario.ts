@@ -39,6 +39,7 @@ export function concurrencyScenario(fx: ProxyFixture): void {
         token,
       });
       expect(manifest.status).toBe(200);
+      await local.settle();
       const before = local.requests().length;
       const upstreamGetsBefore = await scrapeSum(
         stack.proxyServiceUrl,
@@ -62,6 +63,7 @@ export function concurrencyScenario(fx: ProxyFixture): void {
       expect(downloads.map(({ status, digest, size }) => ({ status, digest, size }))).toEqual(
         Array.from({ length: CLIENTS }, () => ({ status: 200, digest: layer.digest, size: layer.size })),
       );
+      await local.settle();
       const blobGets = local
         .requests()
         .slice(before)

@@ -13,6 +13,7 @@ export function multiArchScenario(fx: ProxyFixture): void {
       const { stack, local, ids, images } = fx.world();
       const { multi } = images;
       const ref = `${fx.imageRef(ids.privateGroup.path, 'multi')}:${multi.tag}`;
+      await local.settle();
       const before = local.requests().length;
       await fx.dockerLogin(ids.member);
 
@@ -25,6 +26,7 @@ export function multiArchScenario(fx: ProxyFixture): void {
         (m) => m.image === 'multi',
       );
       expect(cached.map((m) => m.digest).sort()).toEqual([multi.digest, multi.local.manifest.digest].sort());
+      await local.settle();
       const asked = local.requests().slice(before);
       const otherChild = [multi.other.manifest, multi.other.config, ...multi.other.layers].map(
         (d) => d.digest,
