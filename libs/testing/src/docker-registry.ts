@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { sleep, waitFor } from './async-helpers';
+import { realComponentsRequired } from './real-components';
 import { sha256Digest, type TestImage } from './test-image';
 
 /** Debian's package of distribution (`docker-registry`); DOCKER_REGISTRY_BIN overrides the path. */
@@ -14,6 +15,15 @@ export const DOCKER_REGISTRY_BINARY = process.env.DOCKER_REGISTRY_BIN ?? '/usr/b
 
 export function dockerRegistryInstalled(): boolean {
   return existsSync(DOCKER_REGISTRY_BINARY);
+}
+
+/**
+ * `describe` for tests that use startDockerRegistry: skipped where the package is not installed,
+ * unless REQUIRE_REAL_COMPONENTS=1, where the missing binary must fail the run instead.
+ */
+export function describeWithDockerRegistry(name: string, body: () => void): void {
+  if (dockerRegistryInstalled() || realComponentsRequired()) describe(name, body);
+  else describe.skip(`${name} (skipped: ${DOCKER_REGISTRY_BINARY} not installed)`, body);
 }
 
 /** One request the registry answered, from its log. */

@@ -1,6 +1,6 @@
 import { UpstreamInvalidResponseError } from './errors';
 import { headerValue } from './statuses';
-import type { UpstreamResponse, UpstreamTransport } from './transport';
+import { abandon, type UpstreamResponse, type UpstreamTransport } from './transport';
 
 /**
  * Reads a whole (small) response body into memory, refusing more than `limit` bytes: a manifest or
@@ -16,7 +16,7 @@ export async function readLimited(
 ): Promise<Buffer> {
   const declared = Number(headerValue(response.headers['content-length']) ?? NaN);
   if (declared > limit) {
-    response.body.destroy();
+    abandon(response);
     throw new UpstreamInvalidResponseError(upstream, `response of ${declared} bytes is over ${limit}`);
   }
   const chunks: Buffer[] = [];
@@ -25,7 +25,7 @@ export async function readLimited(
     for await (const chunk of response.body as AsyncIterable<Buffer>) {
       total += chunk.length;
       if (total > limit) {
-        response.body.destroy();
+        abandon(response);
         throw new UpstreamInvalidResponseError(upstream, `response over ${limit} bytes`);
       }
       chunks.push(chunk);

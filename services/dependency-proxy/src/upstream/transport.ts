@@ -118,6 +118,15 @@ export class UpstreamTransport {
   }
 }
 
+/**
+ * Closes a response body nobody will read. undici's body emits an abort error when destroyed
+ * before its end, which without a listener would be an uncaught exception.
+ */
+export function abandon(response: UpstreamResponse): void {
+  response.body.on('error', () => undefined);
+  response.body.destroy();
+}
+
 /** Reads and drops a response body that nobody needs, so that the connection can be reused. */
 export async function discard(response: UpstreamResponse): Promise<void> {
   try {

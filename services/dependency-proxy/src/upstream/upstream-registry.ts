@@ -15,6 +15,7 @@ import {
   DEFAULT_IDLE_TIMEOUT_MS,
   UpstreamTransport,
   createUpstreamDispatcher,
+  abandon,
   discard,
   type UpstreamResponse,
 } from './transport';
@@ -93,7 +94,7 @@ export function createUpstreamRegistry(
         mediaType = manifestMediaType(name, response);
         header = contentDigestHeader(name, response);
       } catch (error) {
-        response.body.destroy();
+        abandon(response);
         throw error;
       }
       const payload = await readLimited(name, transport, response, MAX_MANIFEST_BYTES, signal);

@@ -1,6 +1,6 @@
 import {
   buildTestImage,
-  dockerRegistryInstalled,
+  describeWithDockerRegistry,
   startDockerRegistry,
   type DockerRegistry,
 } from '@stowage/testing';
@@ -13,10 +13,7 @@ import {
   type UpstreamRequestEvent,
 } from '../../src/upstream';
 
-// Debian's docker-registry is the anonymous upstream the e2e tests use too.
-const describeWithRegistry = dockerRegistryInstalled() ? describe : describe.skip;
-
-describeWithRegistry('upstream client against docker-registry', () => {
+describeWithDockerRegistry('upstream client against docker-registry', () => {
   const image = buildTestImage({ 'hello.txt': 'hello from upstream\n' });
   let registry: DockerRegistry;
   let upstream: UpstreamRegistry;
