@@ -6,11 +6,11 @@ import { createPrismaClient, findSchemaDrift, migrate, openDatabase, type Databa
 import { describeWithComponents, POSTGRES_URL, uniqueName } from '@stowage/testing';
 import { PrismaClient as AuthTokenClient } from '../services/auth-token/src/generated/prisma/client';
 import { AUTH_TOKEN_MIGRATIONS_DIR, AUTH_TOKEN_SCHEMA } from '../services/auth-token/src/schema';
-import { PrismaClient as DependencyProxyClient } from '../services/dependency-proxy/src/generated/prisma/client';
+import { PrismaClient as DependencyProxyClient } from '../libs/dependency-proxy-data/src/generated/prisma/client';
 import {
   DEPENDENCY_PROXY_MIGRATIONS_DIR,
   DEPENDENCY_PROXY_SCHEMA,
-} from '../services/dependency-proxy/src/schema';
+} from '../libs/dependency-proxy-data/src/schema';
 import { PrismaClient as PackageRegistryClient } from '../services/package-registry/src/generated/prisma/client';
 import {
   PACKAGE_REGISTRY_MIGRATIONS_DIR,

@@ -1,9 +1,8 @@
 export * from './client';
 export * from './schema';
-export * from './names';
-export * from './digests';
+// The OCI protocol pieces moved to @stowage/oci; re-exported so registry code keeps one import.
+export * from '@stowage/oci';
 export * from './storage-keys';
-export * from './media-types';
 export * from './events';
 export * from './gc-reviews';
 export * from './repositories';

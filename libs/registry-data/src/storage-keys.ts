@@ -1,4 +1,4 @@
-import { parseDigest } from './digests';
+import { parseDigest } from '@stowage/oci';
 
 /**
  * Where the registry keeps bytes in the shared bucket. Everything is under `registry/`; blobs

@@ -1,7 +1,1 @@
-import path from 'node:path';
-
-/** dependency-proxy's PostgreSQL schema; no other service reads or writes it. */
-export const DEPENDENCY_PROXY_SCHEMA = 'dependency_proxy';
-
-/** The SQL migrations, found beside both `src/` and `dist/`. */
-export const DEPENDENCY_PROXY_MIGRATIONS_DIR = path.join(__dirname, '..', 'prisma', 'migrations');
+export { DEPENDENCY_PROXY_MIGRATIONS_DIR, DEPENDENCY_PROXY_SCHEMA } from '@stowage/dependency-proxy-data';

@@ -7,7 +7,7 @@ import {
   openServiceData,
 } from '@stowage/runtime';
 import type { DependencyProxyConfig } from './config';
-import { PrismaClient } from './generated/prisma/client';
+import { PrismaClient } from '@stowage/dependency-proxy-data';
 import { DEPENDENCY_PROXY_TOKEN_AUDIENCE, containersRouter } from './http/containers';
 import { DEPENDENCY_PROXY_MIGRATIONS_DIR, DEPENDENCY_PROXY_SCHEMA } from './schema';
 

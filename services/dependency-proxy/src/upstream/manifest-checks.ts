@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { MANIFEST_MEDIA_TYPES, parseDigest } from '@stowage/registry-data';
+import { MANIFEST_MEDIA_TYPES, parseDigest } from '@stowage/oci';
 import { UpstreamInvalidResponseError } from './errors';
 import { headerValue } from './statuses';
 import type { UpstreamResponse } from './transport';

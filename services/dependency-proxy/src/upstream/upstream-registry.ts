@@ -1,4 +1,4 @@
-import { isValidRepositoryName, isValidTag, parseDigest, type ParsedDigest } from '@stowage/registry-data';
+import { isValidRepositoryName, isValidTag, parseDigest, type ParsedDigest } from '@stowage/oci';
 import { UpstreamAuthenticator } from './authenticator';
 import { sendAuthorized } from './authorized-request';
 import { readLimited } from './body-reader';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Transform, type Readable, type TransformCallback } from 'node:stream';
-import type { ParsedDigest } from '@stowage/registry-data';
+import type { ParsedDigest } from '@stowage/oci';
 import { UpstreamInvalidResponseError } from './errors';
 import type { UpstreamTransport } from './transport';
 

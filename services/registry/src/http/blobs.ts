@@ -1,26 +1,9 @@
-import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
 import { OciError } from '@stowage/http';
+import { describeBlob, sendBlob } from '@stowage/oci';
 import { blobKey, findLinkedBlob, unlinkBlob } from '@stowage/registry-data';
 import type { RegistryContext } from './registry-context';
 import { existingRepository, requireDigest } from './repository-lookup';
-
-/** One byte range of a blob, or the whole of it. */
-function requestedRange(req: Request, size: number): { start: number; end: number } | null | 'unsatisfiable' {
-  if (!req.headers.range) return null;
-  const ranges = req.range(size);
-  if (ranges === -1) return 'unsatisfiable';
-  // Malformed or several ranges: serve the whole blob, as HTTP allows.
-  if (ranges === -2 || ranges === undefined || ranges.length !== 1) return null;
-  return { start: ranges[0]!.start, end: ranges[0]!.end };
-}
-
-function describeBlob(res: Response, digest: string): void {
-  res.setHeader('Docker-Content-Digest', digest);
-  res.setHeader('ETag', `"${digest}"`);
-  res.setHeader('Accept-Ranges', 'bytes');
-  res.setHeader('Cache-Control', 'max-age=31536000');
-}
 
 /** `GET|HEAD /v2/<name>/blobs/<digest>`: the blob, if this repository has it, with Range support. */
 export async function getBlob(
@@ -43,32 +26,7 @@ export async function getBlob(
       return;
     }
   }
-  const range = requestedRange(req, blob.size);
-  if (range === 'unsatisfiable') {
-    describeBlob(res, blob.digest);
-    res.setHeader('Content-Range', `bytes */${blob.size}`);
-    throw new OciError('RANGE_INVALID', { size: blob.size });
-  }
-  // Opened before any header is set: if storage lost a blob the database still links, the
-  // BLOB_UNKNOWN goes out as JSON, not typed as the blob's bytes and cacheable for a year.
-  const content =
-    req.method === 'HEAD' || blob.size === 0
-      ? null
-      : await ctx.blobs.get(blobKey(blob.digest), range ?? undefined);
-  describeBlob(res, blob.digest);
-  res.type('application/octet-stream');
-  if (range) {
-    res.status(206);
-    res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${blob.size}`);
-    res.setHeader('Content-Length', String(range.end - range.start + 1));
-  } else {
-    res.setHeader('Content-Length', String(blob.size));
-  }
-  if (!content) {
-    res.end();
-    return;
-  }
-  await pipeline(content, res);
+  await sendBlob(req, res, blob, (range) => ctx.blobs.get(blobKey(blob.digest), range));
 }
 
 /** `DELETE /v2/<name>/blobs/<digest>`: unlinks the blob from the repository. */

@@ -1,5 +1,6 @@
 import express, { type Request, type Response } from 'express';
 import { OciError } from '@stowage/http';
+import { acceptsManifest } from '@stowage/oci';
 import {
   deleteManifest,
   deleteTag,
@@ -7,7 +8,6 @@ import {
   ensureRepository,
   findManifestByPath,
   isValidTag,
-  MANIFEST_MEDIA_TYPES,
   parseDigest,
   saveManifest,
   type ServedManifest,
@@ -40,18 +40,6 @@ function parseReference(reference: string): { digest: string } | { tag: string }
   return { tag: reference };
 }
 
-/**
- * Whether the client can read the stored media type. A client that names manifest types but not
- * this one (an old client and an OCI index, say) gets MANIFEST_UNKNOWN, as from distribution.
- */
-function acceptable(req: Request, mediaType: string): boolean {
-  const accept = req.get('accept');
-  if (!accept) return true;
-  const types = accept.split(',').map((part) => part.split(';')[0]!.trim().toLowerCase());
-  if (types.includes(mediaType) || types.includes('*/*')) return true;
-  return !types.some((type) => MANIFEST_MEDIA_TYPES.includes(type));
-}
-
 function describeManifest(res: Response, manifest: ServedManifest): void {
   res.setHeader('Content-Type', manifest.mediaType);
   res.setHeader('Docker-Content-Digest', manifest.digest);
@@ -70,7 +58,7 @@ export async function getManifest(
   const ref = parseReference(reference);
   const manifest = await findManifestByPath(ctx.prisma, name, ref);
   if (!manifest) throw new OciError('MANIFEST_UNKNOWN', ref);
-  if (!acceptable(req, manifest.mediaType)) {
+  if (!acceptsManifest(req.get('accept'), manifest.mediaType)) {
     throw new OciError('MANIFEST_UNKNOWN', { reason: `${manifest.mediaType} is not in the Accept header` });
   }
   describeManifest(res, manifest);

@@ -1,4 +1,4 @@
-/** Manifest media types the registry stores and serves. */
+/** Manifest media types the registry stores and serves, and the dependency proxy caches. */
 export const MEDIA_TYPES = {
   dockerManifest: 'application/vnd.docker.distribution.manifest.v2+json',
   dockerManifestList: 'application/vnd.docker.distribution.manifest.list.v2+json',
