@@ -34,8 +34,7 @@ export function cachingScenarios(fx: ProxyFixture): void {
       });
       expect(upstreamHead.headers.get('docker-content-digest')).toBe(images.app.digest);
       const missesBefore = await metric('cache_misses_total');
-      await local.settle();
-      const before = local.requests().length;
+      await local.clearRequests();
       await fx.dockerLogin(ids.member);
 
       const run = await fx.docker$(['pull', appRef()]);
@@ -44,12 +43,11 @@ export function cachingScenarios(fx: ProxyFixture): void {
       expect(await repoDigests(appRef())).toContain(
         `${fx.imageRef(ids.privateGroup.path, 'app')}@${images.app.digest}`,
       );
-      await local.settle();
-      const during = local.requests().slice(before);
-      expect(during.filter((r) => r.method === 'GET' && manifestPath('app').test(r.path)).length).toBe(1);
+      const during = await local.requests();
+      expect(during.filter((r) => r.method === 'GET' && manifestPath('app').test(r.uri)).length).toBe(1);
       for (const blob of images.app.blobs)
         expect(
-          during.filter((r) => r.method === 'GET' && r.path === `/v2/app/blobs/${blob.digest}`),
+          during.filter((r) => r.method === 'GET' && r.uri === `/v2/app/blobs/${blob.digest}`),
         ).toHaveLength(1);
       expect(await metric('cache_misses_total')).toBeGreaterThan(missesBefore);
       expect(await cachedManifests(stack.api, ids.privateGroup.id)).toContainEqual(
@@ -64,16 +62,12 @@ export function cachingScenarios(fx: ProxyFixture): void {
       const { local, ids, images, stack } = fx.world();
       await fx.docker$(['image', 'rm', appRef()]);
       const hitsBefore = await metric('cache_hits_total');
-      await local.settle();
-      const before = local.requests().length;
+      await local.clearRequests();
 
       const run = await fx.docker$(['pull', appRef()]);
 
       expect(run.stdout).toContain(`Digest: ${images.app.digest}`);
-      await local.settle();
-      expect(local.requests().slice(before)).toEqual([
-        { method: 'HEAD', path: '/v2/app/manifests/v1', status: 200 },
-      ]);
+      expect(await local.requests()).toEqual([{ method: 'HEAD', uri: '/v2/app/manifests/v1', status: 200 }]);
       expect(await metric('cache_hits_total')).toBeGreaterThan(hitsBefore);
       const token = await memberToken();
       const blob = await proxyRequest(stack.base, {
@@ -95,7 +89,7 @@ export function cachingScenarios(fx: ProxyFixture): void {
       const { local, ids, images, stack } = fx.world();
       const staleBefore = await metric('stale_serves_total');
       await fx.docker$(['image', 'rm', appRef()]);
-      await local.stop();
+      await local.pause();
       try {
         const run = await fx.docker$(['pull', appRef()]);
         expect(run.stdout).toContain(`Digest: ${images.app.digest}`);
@@ -133,7 +127,7 @@ export function cachingScenarios(fx: ProxyFixture): void {
           });
         expect(refused.code).not.toBe(0);
       } finally {
-        await local.start();
+        await local.resume();
       }
     },
   );

@@ -39,8 +39,7 @@ export function concurrencyScenario(fx: ProxyFixture): void {
         token,
       });
       expect(manifest.status).toBe(200);
-      await local.settle();
-      const before = local.requests().length;
+      await local.clearRequests();
       const upstreamGetsBefore = await scrapeSum(
         stack.proxyServiceUrl,
         'stowage_dependency_proxy_upstream_requests_total',
@@ -63,12 +62,10 @@ export function concurrencyScenario(fx: ProxyFixture): void {
       expect(downloads.map(({ status, digest, size }) => ({ status, digest, size }))).toEqual(
         Array.from({ length: CLIENTS }, () => ({ status: 200, digest: layer.digest, size: layer.size })),
       );
-      await local.settle();
-      const blobGets = local
-        .requests()
-        .slice(before)
-        .filter((request) => request.method === 'GET' && request.path.includes('/blobs/'));
-      expect(blobGets).toEqual([{ method: 'GET', path: `/v2/big/blobs/${layer.digest}`, status: 200 }]);
+      const blobGets = (await local.requests()).filter(
+        (request) => request.method === 'GET' && request.uri.includes('/blobs/'),
+      );
+      expect(blobGets).toEqual([{ method: 'GET', uri: `/v2/big/blobs/${layer.digest}`, status: 200 }]);
       expect(
         await scrapeSum(stack.proxyServiceUrl, 'stowage_dependency_proxy_upstream_requests_total', {
           method: 'GET',

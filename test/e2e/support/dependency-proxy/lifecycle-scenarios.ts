@@ -12,18 +12,15 @@ export function lifecycleScenarios(fx: ProxyFixture, options: { ttl: boolean }):
       await purgeAndWait(stack.api, ids.privateGroup.id);
       await fx.docker().docker(['image', 'rm', ref]);
       await fx.dockerLogin(ids.member);
-      await local.settle();
-      const before = local.requests().length;
+      await local.clearRequests();
 
       await fx.docker$(['pull', ref]);
 
-      await local.settle();
-
-      const asked = local.requests().slice(before);
-      expect(asked.filter((r) => r.method === 'GET' && r.path === '/v2/app/manifests/v1')).toHaveLength(1);
+      const asked = await local.requests();
+      expect(asked.filter((r) => r.method === 'GET' && r.uri === '/v2/app/manifests/v1')).toHaveLength(1);
       for (const blob of images.app.blobs)
         expect(
-          asked.filter((r) => r.method === 'GET' && r.path === `/v2/app/blobs/${blob.digest}`),
+          asked.filter((r) => r.method === 'GET' && r.uri === `/v2/app/blobs/${blob.digest}`),
         ).toHaveLength(1);
     },
   );

@@ -1,9 +1,11 @@
 import {
   createContainersCli,
   createDockerCli,
+  startDockerRegistry,
   type CommandRun,
   type ContainersCli,
   type DockerCli,
+  type DockerRegistry,
 } from '@stowage/testing';
 import { cleanUpSteps } from '../clean-up';
 import { succeeded } from '../client-runs';
@@ -11,7 +13,6 @@ import { explainFailure } from '../explain-failure';
 import { createIdentityWorld, type Credential } from '../identity-world';
 import { makeTempDir, removeDir } from '../processes';
 import { startStandaloneRegistry, type RegistryUnderTest } from '../registry-under-test';
-import { startUpstreamRegistry, type UpstreamRegistry } from '../upstream-registry';
 import { putProxySettings } from './proxy-api';
 import { createProxyIdentities, type ProxyIdentities } from './proxy-identities';
 import type { ProxyStack } from './proxy-stack';
@@ -30,8 +31,8 @@ import {
  */
 export interface ProxyWorld {
   stack: ProxyStack;
-  local: UpstreamRegistry;
-  prefixed: UpstreamRegistry;
+  local: DockerRegistry;
+  prefixed: DockerRegistry;
   remote: RegistryUnderTest;
   ids: ProxyIdentities;
   images: {
@@ -95,8 +96,6 @@ export function proxyFixture(
   const describeAll = () =>
     [
       parts.stack?.describe() ?? `${mode} was not started`,
-      parts.local?.describe() ?? '',
-      parts.prefixed?.describe() ?? '',
       parts.remote ? `--- the remote Stowage ---\n${parts.remote.describe().slice(-5000)}` : '',
     ].join('\n');
 
@@ -108,8 +107,8 @@ export function proxyFixture(
     const [stack, remote, local, prefixed] = await Promise.all([
       start(`e2e-proxy-${mode}`).then((one) => (parts.stack = one)),
       startStandaloneRegistry(`e2e-proxy-remote-${mode}`).then((one) => (parts.remote = one)),
-      startUpstreamRegistry(`local-${mode}`).then((one) => (parts.local = one)),
-      startUpstreamRegistry(`prefixed-${mode}`).then((one) => (parts.prefixed = one)),
+      startDockerRegistry().then((one) => (parts.local = one)),
+      startDockerRegistry().then((one) => (parts.prefixed = one)),
     ]);
     await explainFailure(describeAll, async () => {
       const remoteWorld = await createIdentityWorld(remote.api, `proxy-remote-${mode}`);
@@ -167,8 +166,8 @@ export function proxyFixture(
     await attempt(async () => docker?.cleanup());
     await attempt(async () => containers?.cleanup());
     await attempt(() => removeDir(workDir));
-    await attempt(async () => parts.local?.remove());
-    await attempt(async () => parts.prefixed?.remove());
+    await attempt(async () => parts.local?.stop());
+    await attempt(async () => parts.prefixed?.stop());
     await attempt(async () => parts.remote?.stop());
     await attempt(async () => parts.stack?.stop());
     finish('clean-up failed');
