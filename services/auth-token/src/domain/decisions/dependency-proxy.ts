@@ -76,3 +76,19 @@ export async function mayPullThroughDependencyProxy(
     }
   }
 }
+
+/**
+ * Whether `principal` may manage `group`'s dependency proxy (change its settings, purge its
+ * cache): GitLab's `admin_dependency_proxy`, for Owners of the group or of an ancestor, and
+ * instance admins. Only credentials that may use the API count (a password, or a PAT with `api`):
+ * deploy and job tokens, and read-only or registry-only PATs, never manage anything.
+ */
+export async function mayAdministerDependencyProxy(
+  prisma: DecisionDb,
+  principal: Principal,
+  group: DecisionGroup,
+): Promise<boolean> {
+  if (principal.kind !== 'user') return false;
+  if (principal.scopes !== null && !principal.scopes.includes('api')) return false;
+  return (await userLevelOnGroup(prisma, principal.user, group.id)) >= ACCESS_LEVEL.owner;
+}
