@@ -161,3 +161,18 @@ export const tokenIssuerOption = {
 export interface RegistryTokenConfig extends ExternalUrlConfig, AuthTokenUrlConfig, TokenIssuerConfig {}
 
 export const registryTokenOptions = { ...externalUrlOption, ...authTokenUrlOption, ...tokenIssuerOption };
+
+export interface InternalApiConfig {
+  internalApiSecret: string;
+}
+
+/** The secret shared with auth-token: sent on calls to its internal API, required on ours. */
+export const internalApiOptions = {
+  internalApiSecret: {
+    doc: 'Shared secret of the internal APIs (X-Stowage-Internal-Secret), as auth-token has it; empty: no check.',
+    format: String,
+    default: '',
+    env: 'INTERNAL_API_SECRET',
+    sensitive: true,
+  },
+};

@@ -18,3 +18,4 @@ export {
   type IdentityClient,
   type IdentityClientOptions,
 } from './identity-client';
+export { authorizeCaller, callerOf, identityFailure, targetRef, type Caller } from './api-caller';

@@ -17,7 +17,7 @@ export interface RegistryTokenVerifier {
   /** Revoked credentials and blocked users this replica has heard of. */
   revocations: RevocationList;
   /**
-   * Verifies a registry token for the configured audience and refuses it with
+   * Verifies a registry token for one of the configured audiences and refuses it with
    * `TokenInvalidError('revoked')` when its credential was revoked or its user blocked after it
    * was issued. This is what request handlers must call.
    */
@@ -29,7 +29,7 @@ export interface RegistryTokenVerifier {
 }
 
 /**
- * A verifier of auth-token's registry tokens for one audience (`container_registry` or
+ * A verifier of auth-token's registry tokens for the service's audiences (`container_registry`,
  * `dependency_proxy`), kept current by identity events heard on every replica: signing-key
  * events drop the JWKS cache, and revocations and blocks refuse tokens issued before them, so a
  * revoked token stops working within moments rather than at its `exp`.
@@ -37,7 +37,8 @@ export interface RegistryTokenVerifier {
 export async function openRegistryTokenVerifier(options: {
   authTokenUrl: string;
   issuer: string;
-  audience: string;
+  /** The token audiences the service accepts (each verified token says which it carried). */
+  audiences: string[];
   events: EventBus;
   /** Label of the subscriptions in logs and the broker's consumer list: the service name. */
   name: string;
@@ -49,7 +50,7 @@ export async function openRegistryTokenVerifier(options: {
   const verifier = createTokenVerifier({
     jwksUri: `${options.authTokenUrl.replace(/\/$/, '')}/-/jwks`,
     issuer: options.issuer,
-    audiences: [options.audience],
+    audiences: options.audiences,
   });
   const revocations = new RevocationList({ maxTokenLifetimeMs: options.maxTokenLifetimeMs });
   const subscriptions: Subscription[] = [];
@@ -68,7 +69,7 @@ export async function openRegistryTokenVerifier(options: {
     revocations,
     subscriptions: [...subscriptions],
     async verify(token) {
-      const verified = await verifier.verify(token, options.audience);
+      const verified = await verifier.verify(token);
       if (revocations.isRevoked(verified)) {
         throw new TokenInvalidError('revoked', 'token was revoked after it was issued');
       }

@@ -76,7 +76,7 @@ async function replicaOn(bus: Bus): Promise<Replica> {
   const tokens = await openRegistryTokenVerifier({
     authTokenUrl,
     issuer: ISSUER,
-    audience: AUDIENCE,
+    audiences: [AUDIENCE],
     events: bus.events,
     name: 'registry',
     metrics,

@@ -32,12 +32,13 @@ describe('dependency proxy containers routes', () => {
     '/v2/group/dependency_proxy/containers/alpine/manifests/latest',
     '/v2/group/sub/dependency_proxy/containers/library/alpine/blobs/sha256:abc',
   ])(
-    'when %s is requested without a token, then 401 challenges for a dependency_proxy token',
+    'when %s is requested without a token, then 401 challenges for a dependency_proxy token with its pull scope',
     async (path) => {
       const res = await request(app()).get(path);
+      const name = path.replace(/^\/v2\//, '').replace(/\/(manifests|blobs)\/[^/]+$/, '');
       expect(res.status).toBe(401);
       expect(res.headers['www-authenticate']).toBe(
-        'Bearer realm="http://localhost:5000/jwt/auth",service="dependency_proxy"',
+        `Bearer realm="http://localhost:5000/jwt/auth",service="dependency_proxy",scope="repository:${name}:pull"`,
       );
       expect(res.body.errors[0].code).toBe('UNAUTHORIZED');
     },

@@ -9,6 +9,7 @@ import {
 } from '@stowage/config';
 import { identityOptions, type IdentityConfig } from '@stowage/auth-token';
 import { garbageCollectionOptions, type GarbageCollectionConfig } from '@stowage/cleanup-worker';
+import { proxyOptions, type ProxyConfig } from '@stowage/dependency-proxy';
 import { upstreamTimeoutOptions } from '@stowage/gateway';
 import { containerRegistryOptions, type ContainerRegistryConfig } from '@stowage/registry';
 
@@ -19,6 +20,7 @@ export interface StandaloneConfig
     TokenIssuerConfig,
     IdentityConfig,
     ContainerRegistryConfig,
+    ProxyConfig,
     GarbageCollectionConfig {
   host: string;
   port: number;
@@ -53,6 +55,7 @@ export const standaloneSchema = {
   ...tokenIssuerOption,
   ...identityOptions,
   ...containerRegistryOptions,
+  ...proxyOptions,
   ...garbageCollectionOptions,
 };
 

@@ -59,7 +59,21 @@ export async function startAll(
         ...options('registry'),
       }),
     );
-    services.push(await startDependencyProxy({ config: verifierConfig, ...options('dependency-proxy') }));
+    services.push(
+      await startDependencyProxy({
+        config: {
+          ...verifierConfig,
+          dataDir: config.dataDir,
+          internalApiSecret: config.internalApiSecret,
+          proxyUpstreamUrl: config.proxyUpstreamUrl,
+          proxyUpstreamUsername: config.proxyUpstreamUsername,
+          proxyUpstreamPassword: config.proxyUpstreamPassword,
+          proxyUpstreamLibraryPrefix: config.proxyUpstreamLibraryPrefix,
+          proxyEncryptionKey: config.proxyEncryptionKey,
+        },
+        ...options('dependency-proxy'),
+      }),
+    );
     services.push(await startPackageRegistry({ config: internal, ...options('package-registry') }));
     services.push(
       await startCleanupWorker({

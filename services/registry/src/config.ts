@@ -1,10 +1,12 @@
 import {
   infrastructureOptions,
+  internalApiOptions,
   listenOptions,
   loadConfig,
   loggingOptions,
   registryTokenOptions,
   type InfrastructureConfig,
+  type InternalApiConfig,
   type ListenConfig,
   type LoggingConfig,
   type RegistryTokenConfig,
@@ -16,10 +18,6 @@ export interface ContainerRegistryConfig {
   uploadPartBytes: number;
   /** Milliseconds between losing a reference and its GC review. */
   gcReviewDelayMs: number;
-}
-
-export interface InternalApiConfig {
-  internalApiSecret: string;
 }
 
 export const containerRegistryOptions = {
@@ -51,17 +49,6 @@ export interface RegistryConfig
     RegistryTokenConfig,
     ContainerRegistryConfig,
     InternalApiConfig {}
-
-/** The secret shared with auth-token: sent on calls to its internal API, required on ours. */
-const internalApiOptions = {
-  internalApiSecret: {
-    doc: 'Shared secret of the internal APIs (X-Stowage-Internal-Secret), as auth-token has it; empty: no check.',
-    format: String,
-    default: '',
-    env: 'INTERNAL_API_SECRET',
-    sensitive: true,
-  },
-};
 
 export const registrySchema = {
   ...listenOptions(5002),

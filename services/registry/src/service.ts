@@ -20,7 +20,8 @@ import {
   openRegistryTokenVerifier,
   openServiceData,
 } from '@stowage/runtime';
-import type { ContainerRegistryConfig, InternalApiConfig, RegistryConfig } from './config';
+import type { InternalApiConfig } from '@stowage/config';
+import type { ContainerRegistryConfig, RegistryConfig } from './config';
 import { registryRestApi } from './http/api';
 import { REGISTRY_TOKEN_AUDIENCE, registryBaseRouter } from './http/base';
 import { registryInternalApi } from './http/internal';
@@ -67,7 +68,7 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
   const tokens = await openRegistryTokenVerifier({
     authTokenUrl: config.authTokenUrl,
     issuer: config.jwtIssuer,
-    audience: REGISTRY_TOKEN_AUDIENCE,
+    audiences: [REGISTRY_TOKEN_AUDIENCE],
     events: infra.bus.events,
     name: 'registry',
     metrics,

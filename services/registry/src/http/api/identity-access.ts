@@ -1,14 +1,6 @@
 import type { Request, Response } from 'express';
 import { ApiError } from '@stowage/http';
-import {
-  credentialsFromRequest,
-  IdentityThrottledError,
-  IdentityUnauthorizedError,
-  IdentityUnavailableError,
-  type AuthorizeRequest,
-  type AuthorizeResponse,
-  type TargetRef,
-} from '@stowage/identity-client';
+import { authorizeCaller, callerOf, targetRef, type Caller, type TargetRef } from '@stowage/identity-client';
 import type { RestApiContext } from './rest-api-context';
 
 /**
@@ -21,67 +13,13 @@ import type { RestApiContext } from './rest-api-context';
 export const READ_CONTAINER_IMAGE = 'read_container_image';
 export const DESTROY_CONTAINER_IMAGE = 'destroy_container_image';
 
-/** The caller as auth-token needs it, read once per request. */
-export interface Caller {
-  credentials: AuthorizeRequest['credentials'];
-  clientIp: string | undefined;
-}
+export { callerOf, type Caller };
 
 export interface ProjectGrant {
   id: number;
   fullPath: string;
   canRead: boolean;
   canDestroy: boolean;
-}
-
-function identityFailure(error: unknown, res: Response): unknown {
-  if (error instanceof IdentityUnauthorizedError) return ApiError.unauthorized();
-  if (error instanceof IdentityThrottledError) {
-    if (error.retryAfterSeconds !== undefined) res.setHeader('Retry-After', String(error.retryAfterSeconds));
-    return new ApiError(429, { message: '429 Too Many Requests' });
-  }
-  if (error instanceof IdentityUnavailableError) {
-    const failure = new ApiError(503, { message: '503 Service Unavailable' });
-    failure.cause = error;
-    return failure;
-  }
-  return error;
-}
-
-/** The caller's credentials; unreadable ones answer 401 without asking auth-token. */
-export function callerOf(req: Request, res: Response): Caller {
-  try {
-    return { credentials: credentialsFromRequest(req), clientIp: req.ip };
-  } catch (error) {
-    throw identityFailure(error, res);
-  }
-}
-
-async function authorize(
-  ctx: RestApiContext,
-  caller: Caller,
-  res: Response,
-  target: Pick<AuthorizeRequest, 'project' | 'group'>,
-  abilities: string[],
-): Promise<AuthorizeResponse> {
-  try {
-    return await ctx.identity.authorize({
-      credentials: caller.credentials,
-      client_ip: caller.clientIp,
-      ...target,
-      abilities,
-    });
-  } catch (error) {
-    throw identityFailure(error, res);
-  }
-}
-
-/** `:id` of a project or group: a positive number or a full path; null when it can name nothing. */
-export function targetRef(raw: string | undefined): TargetRef | null {
-  if (raw === undefined || raw === '') return null;
-  if (!/^\d+$/.test(raw)) return raw;
-  const id = Number(raw);
-  return Number.isSafeInteger(id) && id > 0 && id < 2 ** 31 ? id : null;
 }
 
 /** The project and the caller's registry abilities on it; null when the caller may not see it. */
@@ -91,7 +29,7 @@ export async function projectGrant(
   res: Response,
   ref: TargetRef,
 ): Promise<ProjectGrant | null> {
-  const answer = await authorize(ctx, caller, res, { project: ref }, [
+  const answer = await authorizeCaller(ctx.identity, caller, res, { project: ref }, [
     READ_CONTAINER_IMAGE,
     DESTROY_CONTAINER_IMAGE,
   ]);
@@ -126,7 +64,7 @@ export async function visibleGroup(
   raw: string | undefined,
 ): Promise<{ id: number; fullPath: string }> {
   const ref = targetRef(raw);
-  const answer = ref === null ? null : await authorize(ctx, caller, res, { group: ref }, []);
+  const answer = ref === null ? null : await authorizeCaller(ctx.identity, caller, res, { group: ref }, []);
   if (!answer?.group) throw ApiError.notFound('Group');
   return { id: answer.group.id, fullPath: answer.group.full_path };
 }
