@@ -72,3 +72,13 @@ export async function listCachedManifests(
   ]);
   return { entries, total };
 }
+
+/** The tags of an image the group has cached (entries asked for by digest are not tags). */
+export async function listCachedTags(db: ProxyDb, groupId: number, image: string): Promise<string[]> {
+  const rows = await db.cachedManifest.findMany({
+    where: { groupId, image, NOT: { reference: { contains: ':' } } },
+    select: { reference: true },
+    orderBy: { reference: 'asc' },
+  });
+  return rows.map((row) => row.reference);
+}

@@ -6,11 +6,13 @@ import { getManifest } from './manifests';
 import type { ProxyContext } from './proxy-context';
 import { parseProxyPath } from './proxy-paths';
 import { authorizePull } from './pull-access';
+import { listTags } from './tags';
 
 export const DEPENDENCY_PROXY_TOKEN_AUDIENCE = 'dependency_proxy';
 
 /**
- * `/v2/<group>/dependency_proxy/containers/<image>/(manifests|blobs)/<reference>`, GET and HEAD.
+ * `/v2/<group>/dependency_proxy/containers/<image>/(manifests|blobs)/<reference>` and `tags/list`,
+ * GET and HEAD.
  * Clients authenticate with a registry token as with GitLab: one for the `dependency_proxy`
  * service, or the `container_registry` one docker and skopeo reuse after pinging `/v2/` (both
  * carry auth-token's dependency-proxy decision for these names).
@@ -64,5 +66,6 @@ async function pull(ctx: ProxyContext, req: Request, res: Response): Promise<voi
     throw new OciError('NAME_UNKNOWN', { reason: 'the dependency proxy is turned off for this group' });
   }
   if (route.kind === 'manifests') await getManifest(ctx, route, settings, req, res);
-  else await getBlob(ctx, route, settings, req, res);
+  else if (route.kind === 'blobs') await getBlob(ctx, route, settings, req, res);
+  else await listTags(ctx, route, settings, res);
 }

@@ -9,12 +9,13 @@ export interface ProxyRoute {
   image: string;
   /** `<group>/dependency_proxy/containers/<image>`: the repository name tokens grant. */
   name: string;
-  kind: 'manifests' | 'blobs';
+  kind: 'manifests' | 'blobs' | 'tags';
   reference: string;
 }
 
 /**
- * `/<group>/dependency_proxy/containers/<image>/(manifests|blobs)/<reference>` below `/v2`, or
+ * `/<group>/dependency_proxy/containers/<image>/(manifests|blobs)/<reference>` (or `tags/list`)
+ * below `/v2`, or
  * null. Group paths cannot hold a `dependency_proxy` segment (auth-token reserves it), so the
  * first marker splits group from image; image and group follow the distribution name grammar.
  */
@@ -23,7 +24,7 @@ export function parseProxyPath(path: string): ProxyRoute | null {
   if (marker <= 1) return null;
   const groupPath = path.slice(1, marker);
   const rest = path.slice(marker + MARKER.length);
-  const match = /^(.+)\/(manifests|blobs)\/([^/]+)$/.exec(rest);
+  const match = /^(.+)\/(manifests|blobs)\/([^/]+)$/.exec(rest) ?? /^(.+)\/(tags)\/(list)$/.exec(rest);
   if (!match) return null;
   const [, image, kind, reference] = match;
   if (!isValidRepositoryName(image!) || !isValidGroupPath(groupPath)) return null;
