@@ -26,6 +26,26 @@ describe('parseAccessClaim', () => {
     ]);
   });
 
+  it('when a dependency proxy entry carries its group, then the group id and path are kept', () => {
+    const entry = {
+      type: 'repository',
+      name: 'group/dependency_proxy/containers/alpine',
+      actions: ['pull'],
+      meta: { group_id: 4, group_path: 'group' },
+    };
+
+    expect(parseAccessClaim([entry])).toEqual([entry]);
+  });
+
+  it.each([
+    { group_id: '4', group_path: 'group' },
+    { group_id: 4, group_path: '' },
+  ])('when the group meta is %j, then the claim is refused', (meta) => {
+    expect(
+      parseAccessClaim([{ type: 'repository', name: 'g/dependency_proxy/containers/a', actions: [], meta }]),
+    ).toBeNull();
+  });
+
   it('when an entry grants no actions, then it is kept with none', () => {
     expect(parseAccessClaim([{ type: 'repository', name: 'a', actions: [] }])).toEqual([
       { type: 'repository', name: 'a', actions: [] },

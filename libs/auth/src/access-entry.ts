@@ -6,25 +6,43 @@ export interface AccessEntry {
   type: string;
   name: string;
   actions: string[];
-  /** GitLab adds the project so the registry can attribute usage without a lookup. */
-  meta?: { project_id?: number; project_path?: string };
+  /**
+   * What the entry's name resolved to, so a service need not look it up again: GitLab adds the
+   * project on registry entries (the registry attributes usage by it); dependency proxy entries
+   * carry the group whose proxy the name is.
+   */
+  meta?: AccessMeta;
 }
+
+export interface AccessMeta {
+  project_id?: number;
+  project_path?: string;
+  group_id?: number;
+  group_path?: string;
+}
+
+const ID_MEMBERS = ['project_id', 'group_id'] as const;
+const PATH_MEMBERS = ['project_path', 'group_path'] as const;
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 
-function parseMeta(value: unknown): AccessEntry['meta'] | null {
+function parseMeta(value: unknown): AccessMeta | null {
   if (!isRecord(value)) return null;
-  const meta: NonNullable<AccessEntry['meta']> = {};
-  if (value.project_id !== undefined) {
-    if (!Number.isSafeInteger(value.project_id)) return null;
-    meta.project_id = value.project_id as number;
+  const meta: AccessMeta = {};
+  for (const member of ID_MEMBERS) {
+    const id = value[member];
+    if (id === undefined) continue;
+    if (!Number.isSafeInteger(id)) return null;
+    meta[member] = id as number;
   }
-  if (value.project_path !== undefined) {
-    if (!isNonEmptyString(value.project_path)) return null;
-    meta.project_path = value.project_path;
+  for (const member of PATH_MEMBERS) {
+    const path = value[member];
+    if (path === undefined) continue;
+    if (!isNonEmptyString(path)) return null;
+    meta[member] = path;
   }
   return meta;
 }

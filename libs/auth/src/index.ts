@@ -1,4 +1,4 @@
-export type { AccessEntry } from './access-entry';
+export type { AccessEntry, AccessMeta } from './access-entry';
 export { hasAccess } from './has-access';
 export { toJwks, type Jwks, type PublicJwk } from './jwks';
 export type { JwksFetcher } from './jwks-key-source';

@@ -26,7 +26,10 @@ export interface AuthorizeRequest {
   client_ip?: string;
   project?: TargetRef | null;
   group?: TargetRef | null;
-  /** What the caller wants to do, e.g. `read_package`, `create_package`, `destroy_package`. */
+  /**
+   * What the caller wants to do, e.g. `read_package`, `create_package`, `destroy_package` on a
+   * project, or `read_dependency_proxy`, `admin_dependency_proxy` on a group.
+   */
   abilities: string[];
 }
 
@@ -40,7 +43,8 @@ export interface AuthorizeResponse {
   principal: Principal;
   /** null: the project does not exist or the principal may not see it (do not tell them apart). */
   project: { id: number; full_path: string; visibility: string } | null;
-  group: { id: number; full_path: string } | null;
+  /** null as for project. `visibility` tells the dependency proxy whether anonymous pulls may be allowed. */
+  group: { id: number; full_path: string; visibility: string } | null;
   /** The requested abilities that were granted. */
   granted: string[];
 }

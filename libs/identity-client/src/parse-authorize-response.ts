@@ -37,8 +37,9 @@ function parseProject(value: unknown): AuthorizeResponse['project'] | undefined 
 
 function parseGroup(value: unknown): AuthorizeResponse['group'] | undefined {
   if (value === null || value === undefined) return null;
-  if (!isRecord(value) || !isId(value.id) || !isText(value.full_path)) return undefined;
-  return { id: value.id, full_path: value.full_path };
+  if (!isRecord(value) || !isId(value.id) || !isText(value.full_path) || !isText(value.visibility))
+    return undefined;
+  return { id: value.id, full_path: value.full_path, visibility: value.visibility };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -78,6 +78,24 @@ describe('createIdentityClient', () => {
       expect(authToken.calls[0]!.headers).not.toHaveProperty('x-stowage-internal-secret');
     });
 
+    it('when a group is asked about, then the answer carries the group with its visibility and the granted group abilities', async () => {
+      const groupAnswer: AuthorizeResponse = {
+        ...ANSWER,
+        project: null,
+        group: { id: 4, full_path: 'g', visibility: 'public' },
+        granted: ['read_dependency_proxy', 'admin_dependency_proxy'],
+      };
+      authToken.reply = () => ({ status: 200, body: groupAnswer });
+
+      const answer = await clientFor().authorize({
+        credentials: null,
+        group: 'g',
+        abilities: ['read_dependency_proxy', 'admin_dependency_proxy'],
+      });
+
+      expect(answer).toEqual(groupAnswer);
+    });
+
     it('when the answer carries members we do not know, then they are dropped', async () => {
       authToken.reply = () => ({
         status: 200,
@@ -171,6 +189,7 @@ describe('createIdentityClient', () => {
       ['an unknown principal kind', { ...ANSWER, principal: { kind: 'robot' } }],
       ['granted that is not a list of strings', { ...ANSWER, granted: [1] }],
       ['a project without an id', { ...ANSWER, project: { full_path: 'g/p', visibility: 'private' } }],
+      ['a group without its visibility', { ...ANSWER, group: { id: 4, full_path: 'g' } }],
     ])('when the answer has %s, then it rejects with IdentityUnavailableError', async (_case, body) => {
       authToken.reply = () => ({ status: 200, body });
 

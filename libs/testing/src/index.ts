@@ -7,3 +7,5 @@ export * from './docker-cli';
 export * from './run-command';
 export * from './containers-cli';
 export * from './tcp-proxy';
+export * from './docker-registry';
+export * from './test-image';

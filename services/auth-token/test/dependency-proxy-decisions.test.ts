@@ -13,14 +13,22 @@ import {
 import { serveTokenService, type BasicLogin, type TokenService } from './support/registry-tokens';
 
 /**
- * Pulling through a group's dependency proxy: `GET /jwt/auth?service=dependency_proxy` with
+ * Pulling through a group's dependency proxy: `GET /jwt/auth?service=dependency_proxy` (or
+ * `container_registry`, the challenge docker reuses from its `/v2/` ping) with
  * `scope=repository:<group>/dependency_proxy/containers/<image>:pull`.
  */
 
 const PASSWORD = 'dependency-proxy-password';
 const image = (group: Namespace, name = 'alpine') =>
   `${group.fullPath.toLowerCase()}/dependency_proxy/containers/${name}`;
-const pulled = (name: string) => [{ type: 'repository', name, actions: ['pull'] }];
+const pulled = (name: string) => [
+  {
+    type: 'repository',
+    name,
+    actions: ['pull'],
+    meta: { group_id: expect.any(Number), group_path: expect.any(String) },
+  },
+];
 
 describe('dependency proxy decisions through /jwt/auth', () => {
   let identity: IdentityApp;
@@ -62,7 +70,7 @@ describe('dependency proxy decisions through /jwt/auth', () => {
     expect(await ask(image(groups.private), withPassword(member))).toEqual(pulled(image(groups.private)));
   });
 
-  it('when push, delete or * are asked, then only pull is ever granted, and the entry carries no project meta', async () => {
+  it('when push, delete or * are asked, then only pull is ever granted', async () => {
     const name = image(groups.private, 'library/nginx');
     expect(await ask(name, withPassword(member), 'pull,push,delete')).toEqual(pulled(name));
     expect(await ask(name, withPassword(member), 'push')).toEqual([]);
@@ -80,7 +88,7 @@ describe('dependency proxy decisions through /jwt/auth', () => {
     expect(await ask(name, { username: member.username, password: readUser.token })).toEqual([]);
   });
 
-  it('when a deploy token asks, then only a group token of the group or an ancestor with read and write registry scopes pulls', async () => {
+  it('when a deploy token asks, then a group token of the group or an ancestor with read_registry pulls, and no other', async () => {
     const { prisma } = identity;
     const top = await createGroup(prisma);
     const sub = await createGroup(prisma, { parent: top });
@@ -92,11 +100,15 @@ describe('dependency proxy decisions through /jwt/auth', () => {
       const deploy = await createDeployToken(prisma, owner, scopes);
       return { username: deploy.username, password: deploy.token };
     };
-    const both = await login({ group: top }, ['read_registry', 'write_registry']);
-    expect(await ask(image(top), both)).toEqual(pulled(image(top)));
-    expect(await ask(image(sub), both)).toEqual(pulled(image(sub)));
-    expect(await ask(image(sibling), both)).toEqual([]);
-    expect(await ask(image(top), await login({ group: top }, ['read_registry']))).toEqual([]);
+    const readOnly = await login({ group: top }, ['read_registry']);
+    expect(await ask(image(top), readOnly)).toEqual(pulled(image(top)));
+    expect(await ask(image(sub), readOnly)).toEqual(pulled(image(sub)));
+    expect(await ask(image(sibling), readOnly)).toEqual([]);
+    expect(await ask(image(top), await login({ group: top }, ['read_registry', 'write_registry']))).toEqual(
+      pulled(image(top)),
+    );
+    expect(await ask(image(top), await login({ group: top }, ['write_registry']))).toEqual([]);
+    expect(await ask(image(top), await login({ group: top }, ['read_package_registry']))).toEqual([]);
     const project = await createProject(prisma, { namespace: sub });
     expect(await ask(image(sub), await login({ project }, ['read_registry', 'write_registry']))).toEqual([]);
   });
@@ -140,9 +152,53 @@ describe('dependency proxy decisions through /jwt/auth', () => {
     expect(await ask(`${groups.public.fullPath}/alpine`, withPassword(outsider))).toEqual([]);
   });
 
-  it('when dependency proxy names are asked of the container registry service, then they grant nothing', async () => {
-    expect(await tokens.access([`repository:${image(groups.public)}:pull`], withPassword(member))).toEqual(
-      [],
+  it('when a member asks the container registry service for a proxy image, as docker does after its /v2/ ping, then pull is granted with the group in meta', async () => {
+    const name = image(groups.private);
+    const entries = await tokens.access(
+      [`repository:${name}:pull`],
+      withPassword(member),
+      'container_registry',
     );
+
+    expect(entries).toEqual([
+      {
+        type: 'repository',
+        name,
+        actions: ['pull'],
+        meta: { group_id: groups.private.id, group_path: groups.private.fullPath },
+      },
+    ]);
+  });
+
+  it("when a non-member asks the container registry service for a private group's proxy image, then nothing is granted", async () => {
+    const name = image(groups.private);
+
+    expect(
+      await tokens.access([`repository:${name}:pull`], withPassword(outsider), 'container_registry'),
+    ).toEqual([]);
+    expect(await tokens.access([`repository:${name}:pull`], null, 'container_registry')).toEqual([]);
+  });
+
+  it('when one container registry request mixes a project repository and a proxy image, then each gets its own decision', async () => {
+    const { prisma } = identity;
+    const project = await createProject(prisma, { namespace: groups.private });
+    const repository = project.fullPath.toLowerCase();
+    const name = image(groups.private);
+
+    const entries = await tokens.access(
+      [`repository:${repository}:pull,push`, `repository:${name}:pull,push`],
+      withPassword(member),
+      'container_registry',
+    );
+
+    // A Guest may not pull the project's images, but may pull through the group's proxy.
+    expect(entries).toEqual(pulled(name));
+  });
+
+  it('when the dependency proxy service is asked for a project repository, then it grants nothing', async () => {
+    const { prisma } = identity;
+    const project = await createProject(prisma, { namespace: groups.public, visibility: 'public' });
+
+    expect(await ask(project.fullPath.toLowerCase(), withPassword(member))).toEqual([]);
   });
 });

@@ -242,7 +242,7 @@ describe('POST /internal/v1/authorize', () => {
       abilities: ['read_dependency_proxy', 'read_package'],
     });
     expect(asDeveloper.body).toMatchObject({
-      group: { id: group.id, full_path: group.fullPath },
+      group: { id: group.id, full_path: group.fullPath, visibility: 'private' },
       project: null,
       granted: ['read_dependency_proxy'],
     });

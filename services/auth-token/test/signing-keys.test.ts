@@ -1,5 +1,5 @@
 import { ConfigError } from '@stowage/config';
-import { KeyCipher } from '../src/domain/key-encryption';
+import { signingKeyCipher } from '../src/domain/key-encryption';
 import {
   activeSigningKey,
   cachedActiveSigningKey,
@@ -12,7 +12,7 @@ import {
 } from '../src/domain/signing-keys';
 import { openIdentityDb, type IdentityDb } from './support/identity-db';
 
-const cipher = new KeyCipher('a-signing-key-encryption-secret-for-tests');
+const cipher = signingKeyCipher('a-signing-key-encryption-secret-for-tests');
 const TTL_SECONDS = 300;
 
 describe('signing keys', () => {
@@ -40,7 +40,7 @@ describe('signing keys', () => {
 
   it('when the encryption secret is not the one the keys were written with, then reading them fails clearly', async () => {
     await ensureSigningKey(identity.prisma, cipher);
-    const other = new KeyCipher('another-secret-of-at-least-thirty-two-chars');
+    const other = signingKeyCipher('another-secret-of-at-least-thirty-two-chars');
     await expect(activeSigningKey(identity.prisma, other)).rejects.toThrow(ConfigError);
   });
 

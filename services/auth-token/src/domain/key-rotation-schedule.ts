@@ -1,6 +1,6 @@
 import type { Logger } from '@stowage/logging';
+import type { SecretCipher } from '@stowage/secrets';
 import type { PrismaClient } from '../generated/prisma/client';
-import type { KeyCipher } from './key-encryption';
 import { pruneRetiredKeys, rotateIfDue } from './signing-keys';
 
 const CHECK_EVERY_MS = 60 * 60 * 1000;
@@ -11,7 +11,7 @@ const CHECK_EVERY_MS = 60 * 60 * 1000;
  */
 export function startKeyRotation(options: {
   prisma: PrismaClient;
-  cipher: KeyCipher;
+  cipher: SecretCipher;
   maxAgeDays: number;
   tokenTtlSeconds: number;
   logger: Logger;

@@ -1,9 +1,9 @@
 import { generateSigningKey, type PublicJwk } from '@stowage/auth';
 import { newEvent } from '@stowage/bus';
 import { recordEvent } from '@stowage/outbox';
+import type { SecretCipher } from '@stowage/secrets';
 import type { PrismaClient } from '../generated/prisma/client';
 import { AUTH_TOKEN_SCHEMA } from '../schema';
-import type { KeyCipher } from './key-encryption';
 
 export const SIGNING_KEY_CREATED = 'identity.signing_key.created';
 export const SIGNING_KEY_RETIRED = 'identity.signing_key.retired';
@@ -20,7 +20,7 @@ const CLOCK_SKEW_MS = 60_000;
 const lockKeys = (tx: Tx) =>
   tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(hashtext('auth_token.signing_keys'))`);
 
-async function createKey(tx: Tx, cipher: KeyCipher, activatesAt: Date): Promise<string> {
+async function createKey(tx: Tx, cipher: SecretCipher, activatesAt: Date): Promise<string> {
   const key = generateSigningKey();
   await tx.signingKey.create({
     data: {
@@ -42,7 +42,7 @@ async function createKey(tx: Tx, cipher: KeyCipher, activatesAt: Date): Promise<
  */
 export async function ensureSigningKey(
   prisma: PrismaClient,
-  cipher: KeyCipher,
+  cipher: SecretCipher,
 ): Promise<{ kid: string; created: boolean }> {
   return prisma.$transaction(async (tx) => {
     await lockKeys(tx);
@@ -61,7 +61,7 @@ export async function ensureSigningKey(
  */
 export async function rotateSigningKey(
   prisma: PrismaClient,
-  cipher: KeyCipher,
+  cipher: SecretCipher,
   now: Date = new Date(),
 ): Promise<{ kid: string; activatesAt: Date }> {
   return prisma.$transaction(async (tx) => {
@@ -75,7 +75,7 @@ export async function rotateSigningKey(
 /** Rotates when the newest key is older than `maxAgeDays` (0: never). */
 export async function rotateIfDue(
   prisma: PrismaClient,
-  cipher: KeyCipher,
+  cipher: SecretCipher,
   maxAgeDays: number,
   now: Date = new Date(),
 ): Promise<string | undefined> {
@@ -106,7 +106,7 @@ export async function pruneRetiredKeys(
 /** The key tokens are signed with now: the newest whose signing period has begun and not ended. */
 export async function activeSigningKey(
   prisma: PrismaClient,
-  cipher: KeyCipher,
+  cipher: SecretCipher,
   now: Date = new Date(),
 ): Promise<{ kid: string; privateKeyPem: string }> {
   const key = await prisma.signingKey.findFirst({
@@ -133,7 +133,7 @@ export const SIGNING_KEY_CACHE_MS = 10_000;
  */
 export function cachedActiveSigningKey(
   prisma: PrismaClient,
-  cipher: KeyCipher,
+  cipher: SecretCipher,
   cacheMs = SIGNING_KEY_CACHE_MS,
 ): () => Promise<{ kid: string; privateKeyPem: string }> {
   let cached: { key: Promise<{ kid: string; privateKeyPem: string }>; until: number } | undefined;

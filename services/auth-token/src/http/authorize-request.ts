@@ -11,13 +11,17 @@ export const PROJECT_ABILITIES = [
   'create_package',
   'destroy_package',
 ] as const;
-export const GROUP_ABILITIES = ['read_dependency_proxy'] as const;
+export const GROUP_ABILITIES = ['read_dependency_proxy', 'admin_dependency_proxy'] as const;
 
 export type ProjectAbility = (typeof PROJECT_ABILITIES)[number];
 export type GroupAbility = (typeof GROUP_ABILITIES)[number];
 export type Ability = ProjectAbility | GroupAbility;
 
 const ABILITIES = new Set<string>([...PROJECT_ABILITIES, ...GROUP_ABILITIES]);
+
+export function isGroupAbility(ability: Ability): ability is GroupAbility {
+  return (GROUP_ABILITIES as readonly string[]).includes(ability);
+}
 const TOKEN_KINDS = new Set(['bearer', 'private_token', 'deploy_token', 'job_token']);
 
 /** Bounds that no real value reaches; longer ones are refused instead of being looked up. */

@@ -2,13 +2,22 @@ import express, { Router } from 'express';
 import { ApiError, requireInternalSecret } from '@stowage/http';
 import type { Namespace, Project } from '../generated/prisma/client';
 import { containerRegistryActions, type ContainerAction } from '../domain/decisions/container-registry';
-import { mayPullThroughDependencyProxy } from '../domain/decisions/dependency-proxy';
+import {
+  mayAdministerDependencyProxy,
+  mayPullThroughDependencyProxy,
+} from '../domain/decisions/dependency-proxy';
 import { packageAbilities } from '../domain/decisions/packages';
 import { maySeeGroup, maySeeProject } from '../domain/decisions/visibility';
 import { findGroup, findProject } from '../domain/lookup';
 import { ANONYMOUS, type Principal } from '../domain/principal';
 import type { ApiContext } from './api/api-context';
-import { parseAuthorizeRequest, type Ability, type AuthorizeRequest } from './authorize-request';
+import {
+  isGroupAbility,
+  parseAuthorizeRequest,
+  type Ability,
+  type AuthorizeRequest,
+  type GroupAbility,
+} from './authorize-request';
 import { cleanupSettingsRouter } from './internal-cleanup-settings';
 import { signIn } from './sign-in';
 
@@ -21,6 +30,15 @@ const CONTAINER_ABILITIES: Partial<Record<Ability, ContainerAction>> = {
   destroy_container_image: 'delete',
 };
 const PACKAGE_ABILITIES = new Set<Ability>(['read_package', 'create_package', 'destroy_package']);
+type GroupDecision = (
+  prisma: ApiContext['prisma'],
+  principal: Principal,
+  group: Namespace,
+) => Promise<boolean>;
+const GROUP_DECISIONS: Record<GroupAbility, GroupDecision> = {
+  read_dependency_proxy: mayPullThroughDependencyProxy,
+  admin_dependency_proxy: mayAdministerDependencyProxy,
+};
 
 function principalJson(principal: Principal): Record<string, unknown> {
   switch (principal.kind) {
@@ -70,15 +88,17 @@ async function grantedAbilities(
     project && wants((ability) => PACKAGE_ABILITIES.has(ability))
       ? await packageAbilities(prisma, principal, project)
       : [];
-  const proxy =
-    group && wants((ability) => ability === 'read_dependency_proxy')
-      ? await mayPullThroughDependencyProxy(prisma, principal, group)
-      : false;
+  const groupGranted = new Set<GroupAbility>();
+  for (const ability of request.abilities) {
+    if (group && isGroupAbility(ability) && (await GROUP_DECISIONS[ability](prisma, principal, group))) {
+      groupGranted.add(ability);
+    }
+  }
   return request.abilities.filter((ability) => {
     const action = CONTAINER_ABILITIES[ability];
     if (action) return container.includes(action);
     if (PACKAGE_ABILITIES.has(ability)) return (packages as string[]).includes(ability);
-    return ability === 'read_dependency_proxy' && proxy;
+    return isGroupAbility(ability) && groupGranted.has(ability);
   });
 }
 
@@ -119,11 +139,10 @@ export function internalApiRouter(context: ApiContext): Router {
     // Packages opened to anyone are readable on a project the principal cannot otherwise see.
     const projectShown =
       project !== null &&
-      (granted.some((ability) => ability !== 'read_dependency_proxy') ||
+      (granted.some((ability) => !isGroupAbility(ability)) ||
         (await maySeeProject(prisma, principal, project)));
     const groupShown =
-      group !== null &&
-      (granted.includes('read_dependency_proxy') || (await maySeeGroup(prisma, principal, group)));
+      group !== null && (granted.some(isGroupAbility) || (await maySeeGroup(prisma, principal, group)));
 
     res.setHeader('Cache-Control', 'no-store');
     res.json({
@@ -131,7 +150,8 @@ export function internalApiRouter(context: ApiContext): Router {
       project: projectShown
         ? { id: project.id, full_path: project.fullPath, visibility: project.visibility }
         : null,
-      group: groupShown ? { id: group.id, full_path: group.fullPath } : null,
+      // Visibility lets the dependency proxy open a public group to anonymous pulls.
+      group: groupShown ? { id: group.id, full_path: group.fullPath, visibility: group.visibility } : null,
       granted,
     });
   });

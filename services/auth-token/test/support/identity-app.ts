@@ -2,7 +2,7 @@ import type { Express } from 'express';
 import { createMetrics, createServiceApp, gitlabErrorFormat } from '@stowage/http';
 import { createSilentLogger, type Logger } from '@stowage/logging';
 import { FailedLoginThrottle } from '../../src/domain/failed-login-throttle';
-import { KeyCipher } from '../../src/domain/key-encryption';
+import { signingKeyCipher } from '../../src/domain/key-encryption';
 import { activeSigningKey, ensureSigningKey } from '../../src/domain/signing-keys';
 import type { ApiContext } from '../../src/http/api/api-context';
 import { identityRoutes } from '../../src/http/identity-routes';
@@ -24,7 +24,7 @@ export async function openIdentityApp(
   overrides: Partial<Omit<ApiContext, 'prisma'>> & { logger?: Logger } = {},
 ): Promise<IdentityApp> {
   const identity = await openIdentityDb();
-  const cipher = new KeyCipher('test-signing-key-encryption-secret-0123456789');
+  const cipher = signingKeyCipher('test-signing-key-encryption-secret-0123456789');
   await ensureSigningKey(identity.prisma, cipher);
   const logger = overrides.logger ?? createSilentLogger();
   const context: ApiContext = {

@@ -15,9 +15,11 @@ import {
  * after GitLab: signed-in principals only, never anonymous ones.
  *
  * - a user who can read the group (public or internal group: any signed-in user; private: a
- *   Guest+ member), with a password or a PAT that may read the registry;
- * - a group deploy token of the group or an ancestor carrying read_registry AND write_registry
- *   (GitLab asks for both);
+ *   Guest+ member), with a password or a PAT that may read the registry or the API (api,
+ *   read_api, read_registry, write_registry);
+ * - a group deploy token of the group or an ancestor carrying read_registry. GitLab also asks
+ *   for write_registry; we do not (issue 10): the proxy fills its cache itself, so a pull through
+ *   it needs only what a pull from the registry needs;
  * - a CI job token whose project lies below the group, as its user.
  */
 
@@ -64,7 +66,7 @@ export async function mayPullThroughDependencyProxy(
       return userCanReadGroup(prisma, principal.user, group);
     case 'deploy_token': {
       const { scopes } = principal.deployToken;
-      if (!scopes.includes('read_registry') || !scopes.includes('write_registry')) return false;
+      if (!scopes.includes('read_registry')) return false;
       return deployTokenCoversGroup(prisma, principal.deployToken, group.id);
     }
     case 'job_token': {
@@ -73,4 +75,20 @@ export async function mayPullThroughDependencyProxy(
       return userCanReadGroup(prisma, principal.user, group);
     }
   }
+}
+
+/**
+ * Whether `principal` may manage `group`'s dependency proxy (change its settings, purge its
+ * cache): GitLab's `admin_dependency_proxy`, for Owners of the group or of an ancestor, and
+ * instance admins. Only credentials that may use the API count (a password, or a PAT with `api`):
+ * deploy and job tokens, and read-only or registry-only PATs, never manage anything.
+ */
+export async function mayAdministerDependencyProxy(
+  prisma: DecisionDb,
+  principal: Principal,
+  group: DecisionGroup,
+): Promise<boolean> {
+  if (principal.kind !== 'user') return false;
+  if (principal.scopes !== null && !principal.scopes.includes('api')) return false;
+  return (await userLevelOnGroup(prisma, principal.user, group.id)) >= ACCESS_LEVEL.owner;
 }

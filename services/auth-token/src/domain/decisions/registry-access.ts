@@ -41,67 +41,77 @@ function memo<T, A extends unknown[]>(
   };
 }
 
-async function containerRegistryAccess(
-  prisma: DecisionDb,
-  principal: Principal,
-  scopes: RegistryScope[],
-): Promise<AccessEntry[]> {
+/** The entry a scope earns, or null when it grants nothing. */
+type ScopeDecision = (scope: RegistryScope) => Promise<AccessEntry | null>;
+
+function containerRegistryDecision(prisma: DecisionDb, principal: Principal): ScopeDecision {
   const projectOf = memo((name: string) => projectForRepository(prisma, name));
   const allowedOn = memo((_projectId: string, project: DecisionProject) =>
     containerRegistryActions(prisma, principal, project),
   );
-  const entries: AccessEntry[] = [];
-  for (const scope of scopes) {
+  return async (scope) => {
     if (scope.type === 'registry') {
-      if (mayListCatalog(principal)) entries.push({ type: 'registry', name: 'catalog', actions: ['*'] });
-      continue;
+      return mayListCatalog(principal) ? { type: 'registry', name: 'catalog', actions: ['*'] } : null;
     }
     const project = await projectOf(scope.name);
-    if (!project) continue;
-    const allowed = await allowedOn(String(project.id), project);
-    const actions = grantedActions(scope.actions, allowed);
-    if (actions.length === 0) continue;
-    entries.push({
+    if (!project) return null;
+    const actions = grantedActions(scope.actions, await allowedOn(String(project.id), project));
+    if (actions.length === 0) return null;
+    return {
       type: 'repository',
       name: scope.name,
       actions,
       meta: { project_id: project.id, project_path: project.fullPath },
-    });
-  }
-  return entries;
+    };
+  };
 }
 
-async function dependencyProxyAccess(
-  prisma: DecisionDb,
-  principal: Principal,
-  scopes: RegistryScope[],
-): Promise<AccessEntry[]> {
-  const mayPullFrom = memo(async (groupPath: string) => {
+function dependencyProxyDecision(prisma: DecisionDb, principal: Principal): ScopeDecision {
+  const groupPulledFrom = memo(async (groupPath: string) => {
     const group = await findGroup(prisma, groupPath);
-    return group !== null && (await mayPullThroughDependencyProxy(prisma, principal, group));
+    return group !== null && (await mayPullThroughDependencyProxy(prisma, principal, group)) ? group : null;
   });
-  const entries: AccessEntry[] = [];
-  for (const scope of scopes) {
-    if (scope.type !== 'repository' || !scope.actions.includes('pull')) continue;
+  return async (scope) => {
+    if (scope.type !== 'repository' || !scope.actions.includes('pull')) return null;
     const groupPath = dependencyProxyGroupPath(scope.name);
-    if (groupPath === null || !(await mayPullFrom(groupPath))) continue;
+    const group = groupPath === null ? null : await groupPulledFrom(groupPath);
+    if (!group) return null;
     // The proxy only serves pulls; `*` would need push and delete too.
-    entries.push({ type: 'repository', name: scope.name, actions: ['pull'] });
-  }
-  return entries;
+    return {
+      type: 'repository',
+      name: scope.name,
+      actions: ['pull'],
+      meta: { group_id: group.id, group_path: group.fullPath },
+    };
+  };
 }
+
+const isDependencyProxyScope = (scope: RegistryScope) =>
+  scope.type === 'repository' && dependencyProxyGroupPath(scope.name) !== null;
 
 /**
  * The `access` claim of a registry token: for each requested scope, the actions granted, with
  * scopes that grant nothing left out (Docker's token spec: the token carries only what was granted).
+ *
+ * Dependency proxy names are decided by the proxy's rules whichever service is asked: docker and
+ * skopeo take the challenge of their `/v2/` ping, which the registry answers as
+ * `container_registry`, and reuse it for every image on the host, proxied ones included. That
+ * takes nothing from the registry: `dependency_proxy` is a reserved path segment, so no project's
+ * repository can have such a name. Other names are the registry's, and only its service grants them.
  */
-export function registryAccess(
+export async function registryAccess(
   prisma: DecisionDb,
   principal: Principal,
   service: RegistryService,
   scopes: RegistryScope[],
 ): Promise<AccessEntry[]> {
-  return service === 'container_registry'
-    ? containerRegistryAccess(prisma, principal, scopes)
-    : dependencyProxyAccess(prisma, principal, scopes);
+  const proxy = dependencyProxyDecision(prisma, principal);
+  const registry = service === 'container_registry' ? containerRegistryDecision(prisma, principal) : null;
+  const entries: AccessEntry[] = [];
+  for (const scope of scopes) {
+    const decide = isDependencyProxyScope(scope) ? proxy : registry;
+    const entry = decide && (await decide(scope));
+    if (entry) entries.push(entry);
+  }
+  return entries;
 }

@@ -1,0 +1,2 @@
+export { SecretCipher, MIN_SECRET_LENGTH } from './secret-cipher';
+export { openSecretCipher } from './open-secret-cipher';

@@ -1,0 +1,109 @@
+import { openDatabase, type Database } from '@stowage/db';
+import { cleanUpSteps } from '../clean-up';
+import { SERVICES, startDistributedStack } from '../distributed-stack';
+import { randomSecret } from '../identity-world';
+import { freeLoopbackPort, makeTempDir, removeDir } from '../processes';
+import { restApi, type RestApi } from '../rest-api';
+import { startStandalone, type StandaloneInstance } from '../standalone';
+
+/**
+ * The Stowage whose dependency proxy is under test, in either mode, with what the proxy tests
+ * need beyond a client's view: the dependency-proxy service's own address (its /metrics), the
+ * pids of every Stowage process (their memory), and in distributed mode SQL on its database.
+ */
+export interface ProxyStack {
+  readonly mode: 'standalone' | 'distributed';
+  /** `http://127.0.0.1:<port>` of the gateway. */
+  readonly base: string;
+  /** `127.0.0.1:<port>`, as docker and skopeo are given it. */
+  readonly host: string;
+  readonly rootToken: string;
+  /** The REST API as root. */
+  readonly api: RestApi;
+  /** The dependency-proxy service's own address, for /metrics (clients use the gateway). */
+  readonly proxyServiceUrl: string;
+  /** Every Stowage OS process of the stack, by a name for failure messages. */
+  pids(): Record<string, number>;
+  /**
+   * The stack's database for the test's own statements, or undefined when the stack keeps it
+   * in-process (standalone's PGlite cannot be opened by a second process while it runs).
+   */
+  readonly database: Database | undefined;
+  describe(): string;
+  stop(): Promise<void>;
+}
+
+/**
+ * The TTL scheduler looks for due groups every second instead of every hour, so a test sees a
+ * policy run within seconds of making entries old.
+ */
+const PROXY_ENV = { DEPENDENCY_PROXY_TTL_SCHEDULE_SECONDS: '1' };
+
+export async function startStandaloneProxyStack(name: string): Promise<ProxyStack> {
+  const dataDir = await makeTempDir(name);
+  const rootToken = randomSecret();
+  const port = await freeLoopbackPort();
+  const host = `127.0.0.1:${port}`;
+  let instance: StandaloneInstance | undefined;
+  try {
+    // EXTERNAL_URL is the address the clients are given, so the token realm in the challenge is too.
+    instance = await startStandalone(
+      { DATA_DIR: dataDir, EXTERNAL_URL: `http://${host}`, INITIAL_ROOT_TOKEN: rootToken, ...PROXY_ENV },
+      { port },
+    );
+    // Standalone's services listen on ports the OS picks; each logs its address once.
+    const listening = await instance.process.waitForLog(
+      (line) => line.message === 'dependency-proxy listening' && typeof line.url === 'string',
+      10_000,
+    );
+    const running = instance;
+    return {
+      mode: 'standalone',
+      base: instance.base,
+      host,
+      rootToken,
+      api: restApi(instance.base, rootToken),
+      proxyServiceUrl: String(listening.url),
+      pids: () => ({ stowage: running.process.pid }),
+      database: undefined,
+      describe: () => running.process.describe(),
+      async stop() {
+        await running.process.stop();
+        await removeDir(dataDir);
+      },
+    };
+  } catch (error) {
+    await instance?.process.stop();
+    await removeDir(dataDir);
+    throw error;
+  }
+}
+
+export async function startDistributedProxyStack(name: string): Promise<ProxyStack> {
+  const stack = await startDistributedStack(name, { extraEnv: PROXY_ENV });
+  let database: Database | undefined;
+  try {
+    database = await openDatabase({ url: stack.databaseUrl, maxConnections: 2 });
+  } catch (error) {
+    await stack.stop();
+    throw error;
+  }
+  const opened = database;
+  return {
+    mode: 'distributed',
+    base: stack.base,
+    host: new URL(stack.base).host,
+    rootToken: stack.rootToken,
+    api: restApi(stack.base, stack.rootToken),
+    proxyServiceUrl: stack.url('dependency-proxy'),
+    pids: () => Object.fromEntries(SERVICES.map((service) => [service, stack.pid(service)])),
+    database: opened,
+    describe: stack.describe,
+    async stop() {
+      const { attempt, finish } = cleanUpSteps();
+      await attempt(() => opened.close());
+      await attempt(() => stack.stop());
+      finish('stopping the distributed proxy stack failed');
+    },
+  };
+}
