@@ -5,3 +5,7 @@ export * from './jobs';
 export * from './group-settings';
 export * from './cached-manifests';
 export * from './cached-blobs';
+export * from './cache-removal';
+export * from './storage-deletions';
+export * from './ttl-schedule';
+export * from './ttl-run';

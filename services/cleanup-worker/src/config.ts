@@ -17,9 +17,36 @@ export interface CleanupPolicyConfig extends AuthTokenUrlConfig {
 }
 
 export interface CleanupWorkerConfig
-  extends ListenConfig, LoggingConfig, InfrastructureConfig, CleanupPolicyConfig, GarbageCollectionConfig {
+  extends
+    ListenConfig,
+    LoggingConfig,
+    InfrastructureConfig,
+    CleanupPolicyConfig,
+    GarbageCollectionConfig,
+    DependencyProxyCleanupConfig {
   concurrency: number;
 }
+
+/** The dependency proxy's TTL policies: how often to look for groups due a run, how far apart one group's runs are. */
+export interface DependencyProxyCleanupConfig {
+  proxyTtlScheduleSeconds: number;
+  proxyTtlIntervalSeconds: number;
+}
+
+export const dependencyProxyCleanupOptions = {
+  proxyTtlScheduleSeconds: {
+    doc: 'Seconds between two looks for groups whose dependency proxy TTL run is due (every replica looks; each run is queued once); 0: never.',
+    format: 'nat',
+    default: 3600,
+    env: 'DEPENDENCY_PROXY_TTL_SCHEDULE_SECONDS',
+  },
+  proxyTtlIntervalSeconds: {
+    doc: "Seconds between two TTL runs of one group's dependency proxy cache (each removes the entries unread for longer than the group's ttl_days).",
+    format: 'nat',
+    default: 86400,
+    env: 'DEPENDENCY_PROXY_TTL_INTERVAL_SECONDS',
+  },
+};
 
 /** Online garbage collection of the registry (standalone mode reads these too). */
 export interface GarbageCollectionConfig {
@@ -78,6 +105,7 @@ export const cleanupWorkerSchema = {
   },
   ...cleanupPolicyOptions,
   ...garbageCollectionOptions,
+  ...dependencyProxyCleanupOptions,
 };
 
 export function loadCleanupWorkerConfig(env: NodeJS.ProcessEnv = process.env): CleanupWorkerConfig {

@@ -1,5 +1,6 @@
 import type { Subscription } from '@stowage/bus';
 import { createPrismaClient } from '@stowage/db';
+import { PrismaClient as ProxyPrismaClient } from '@stowage/dependency-proxy-data';
 import {
   createMetrics,
   gitlabErrorFormat,
@@ -16,17 +17,27 @@ import {
   fixedCleanupLimits,
   type CleanupLimitsSource,
 } from './adapters/cleanup-limits-client';
-import type { CleanupPolicyConfig, CleanupWorkerConfig, GarbageCollectionConfig } from './config';
+import type {
+  CleanupPolicyConfig,
+  CleanupWorkerConfig,
+  DependencyProxyCleanupConfig,
+  GarbageCollectionConfig,
+} from './config';
 import { GarbageCollector } from './gc/garbage-collector';
 import { createGcMetrics } from './gc/gc-metrics';
+import { startProxyStorageSweeper } from './gc/proxy-storage-sweeper';
 import { createJobHandlers, MAX_JOB_ATTEMPTS, type JobHandlers } from './jobs/job-handlers';
 import { countedJob, createCleanupJobMetrics } from './jobs/job-metrics';
+import { createProxyCleanupMetrics } from './jobs/proxy-cleanup-metrics';
+import { createProxyJobHandlers } from './jobs/proxy-job-handlers';
 import { startCleanupPolicyScheduler } from './scheduling/cleanup-policy-scheduler';
+import { startProxyTtlScheduler } from './scheduling/proxy-ttl-scheduler';
 
 export interface CleanupWorkerStartOptions {
   config: Pick<CleanupWorkerConfig, 'host' | 'port' | 'concurrency'> &
     Partial<CleanupPolicyConfig> &
-    Partial<GarbageCollectionConfig>;
+    Partial<GarbageCollectionConfig> &
+    Partial<DependencyProxyCleanupConfig>;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus' | 'blobs'>;
   /** Replaces the handler table (tests); by default every job the worker knows. */
@@ -39,14 +50,17 @@ export interface CleanupWorkerStartOptions {
   gcBatchSize?: number;
   /** First pause before a failed job is retried (the bus's default, 1 s, unless a test shortens it). */
   jobRetryBackoffMs?: number;
+  /** Pause between sweeps of the dependency proxy's leftover objects (default a minute; 0: never). */
+  proxyStorageSweepMs?: number;
   collectProcessMetrics?: boolean;
 }
 
 /**
  * Starts a worker replica: competing consumer on every job queue it has a handler for. Replicas
  * share the queues, so adding replicas adds throughput. Its HTTP port serves only health and
- * metrics (for probes and the autoscaler). It works on the registry's tables through its own
- * client and never migrates them: the registry service (or the migration Job) owns that.
+ * metrics (for probes and the autoscaler). It works on the registry's and the dependency
+ * proxy's tables through a client for each and never migrates them: the registry and
+ * dependency-proxy services (or the migration Job) own that.
  */
 export async function startCleanupWorker(options: CleanupWorkerStartOptions): Promise<RunningService> {
   const { config, logger, infra } = options;
@@ -56,10 +70,11 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
   });
   const jobMetrics = createCleanupJobMetrics(metrics);
   const registry = createPrismaClient(PrismaClient, infra.db);
+  const proxy = createPrismaClient(ProxyPrismaClient, infra.db);
+  const proxyMetrics = createProxyCleanupMetrics(metrics);
   const cleanupLimits = options.cleanupLimits ?? cleanupLimitsOf(config, logger);
-  const handlers =
-    options.handlers ??
-    createJobHandlers({
+  const handlers = options.handlers ?? {
+    ...createJobHandlers({
       registry,
       blobs: infra.blobs,
       logger,
@@ -67,7 +82,15 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
       jobs: infra.bus.jobs,
       cleanupLimits,
       metrics: jobMetrics,
-    });
+    }),
+    ...createProxyJobHandlers({
+      proxy,
+      blobs: infra.blobs,
+      logger,
+      batchSize: options.batchSize,
+      metrics: proxyMetrics,
+    }),
+  };
   const consumers: Subscription[] = [];
   try {
     for (const [queue, handler] of Object.entries(handlers)) {
@@ -88,7 +111,7 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     }
   } catch (error) {
     await Promise.allSettled(consumers.map((consumer) => consumer.close()));
-    await registry.$disconnect();
+    await Promise.all([registry.$disconnect(), proxy.$disconnect()]);
     throw error;
   }
   logger.info('consuming job queues', { queues: Object.keys(handlers) });
@@ -99,7 +122,23 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     logger,
     intervalMs: (config.policyScheduleSeconds ?? 60) * 1000,
   });
+  const proxyTtlScheduler = startProxyTtlScheduler({
+    proxy,
+    jobs: infra.bus.jobs,
+    logger: logger.child({ component: 'dependency-proxy-ttl' }),
+    intervalMs: (config.proxyTtlScheduleSeconds ?? 3600) * 1000,
+    runIntervalMs: (config.proxyTtlIntervalSeconds ?? 86_400) * 1000,
+  });
   const gc = startGarbageCollection(options, registry, metrics);
+  const proxySweeper = startProxyStorageSweeper({
+    proxy,
+    blobs: infra.blobs,
+    logger: logger.child({ component: 'dependency-proxy-storage' }),
+    metrics: proxyMetrics,
+    intervalMs: options.proxyStorageSweepMs ?? 60_000,
+  });
+  const stopLoops = () =>
+    Promise.all([scheduler.stop(), proxyTtlScheduler.stop(), gc?.stop(), proxySweeper.stop()]);
   const service = runService({
     name: 'cleanup-worker',
     listen: config,
@@ -109,15 +148,15 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     ...infrastructureChecks(infra),
     routes: () => undefined,
     async onStop() {
-      await scheduler.stop();
+      await Promise.all([scheduler.stop(), proxyTtlScheduler.stop()]);
       // Consumers finish the jobs they hold before the connection closes.
-      await Promise.all([gc?.stop(), ...consumers.map((consumer) => consumer.close())]);
-      await registry.$disconnect();
+      await Promise.all([gc?.stop(), proxySweeper.stop(), ...consumers.map((consumer) => consumer.close())]);
+      await Promise.all([registry.$disconnect(), proxy.$disconnect()]);
     },
   });
   // A service that fails to start (its port taken) must not leave its loops running.
   return service.catch(async (error: unknown) => {
-    await Promise.all([scheduler.stop(), gc?.stop()]);
+    await stopLoops();
     throw error;
   });
 }

@@ -14,8 +14,8 @@ import type { CleanupJobMetrics } from './job-metrics';
 import { repositoryDeletionJob } from './repository-deletion-job';
 
 /**
- * Queue name → handler. The worker consumes exactly these queues. Cleanup-policy runs, GC
- * reviews, proxy TTL and package cleanup register here as their issues land.
+ * Queue name → handler. The worker consumes exactly these queues (the registry's here, the
+ * dependency proxy's in createProxyJobHandlers). Package cleanup registers here when its issue lands.
  */
 export type JobHandlers = Record<string, JobHandler>;
 
