@@ -1,4 +1,4 @@
-import { peakResidentBytes } from '../peak-memory';
+import { peakResidentBytes, residentBytes, resetPeakResident } from '../peak-memory';
 import { scrapeSum } from '../prometheus';
 import { downloadProxyBlob, proxyRequest, proxyToken } from './proxy-api';
 import type { ProxyFixture } from './proxy-fixture';
@@ -6,8 +6,10 @@ import { LARGE_LAYER_BYTES } from './upstream-images';
 
 /**
  * Twenty clients ask at once for one 200 MB layer the proxy has never seen: they must share one
- * upstream fetch, each get the exact bytes, and no Stowage process may buffer the layer (each
- * stays under 200 MB resident, VmHWM, the peak since it started).
+ * upstream fetch, each get the exact bytes, and no Stowage process may buffer the layer. In
+ * distributed mode each process stays under 200 MB resident (VmHWM, restarted before the
+ * transfer). Standalone mode's one process already holds the embedded database (PGlite, several
+ * hundred MB: issue 12's work), so there the transfer may add no more than 200 MB to it.
  */
 
 const CLIENTS = 20;
@@ -19,6 +21,13 @@ const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
 async function peaks(pids: Record<string, number>): Promise<Record<string, number>> {
   const entries = await Promise.all(
     Object.entries(pids).map(async ([name, pid]) => [name, await peakResidentBytes(pid)] as const),
+  );
+  return Object.fromEntries(entries);
+}
+
+async function residents(pids: Record<string, number>): Promise<Record<string, number>> {
+  const entries = await Promise.all(
+    Object.entries(pids).map(async ([name, pid]) => [name, await residentBytes(pid)] as const),
   );
   return Object.fromEntries(entries);
 }
@@ -45,7 +54,8 @@ export function concurrencyScenario(fx: ProxyFixture): void {
         'stowage_dependency_proxy_upstream_requests_total',
         { method: 'GET', upstream: 'local' },
       );
-      const peaksBefore = await peaks(stack.pids());
+      const residentBefore = await residents(stack.pids());
+      await Promise.all(Object.values(stack.pids()).map((pid) => resetPeakResident(pid)));
 
       const downloads = await Promise.all(
         Array.from({ length: CLIENTS }, () =>
@@ -73,10 +83,13 @@ export function concurrencyScenario(fx: ProxyFixture): void {
         }),
       ).toBe(upstreamGetsBefore + 1);
       const peaksAfter = await peaks(stack.pids());
+      const counted = (name: string, peak: number) =>
+        stack.mode === 'standalone' ? peak - residentBefore[name]! : peak;
       const overLimit = Object.entries(peaksAfter)
-        .filter(([, peak]) => peak >= PEAK_RSS_LIMIT_BYTES)
+        .filter(([name, peak]) => counted(name, peak) >= PEAK_RSS_LIMIT_BYTES)
         .map(
-          ([name, peak]) => `${name} peaked at ${megabytes(peak)} (${megabytes(peaksBefore[name]!)} before)`,
+          ([name, peak]) =>
+            `${name} peaked at ${megabytes(peak)} (${megabytes(residentBefore[name]!)} before)`,
         );
       expect(overLimit).toEqual([]);
     },

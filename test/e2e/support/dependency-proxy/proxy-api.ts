@@ -89,7 +89,8 @@ export const proxyRepository = (groupPath: string, image: string) =>
 /** A dependency proxy token for pulling `image` through `groupPath`, asked for with Basic credentials. */
 export async function proxyToken(
   base: string,
-  credentials: { username: string; secret: string },
+  /** null: an anonymous token, as docker fetches one when it holds no login for the host. */
+  credentials: { username: string; secret: string } | null,
   groupPath: string,
   image: string,
 ): Promise<string> {
@@ -98,7 +99,7 @@ export async function proxyToken(
     scope: `repository:${proxyRepository(groupPath, image)}:pull`,
   });
   const response = await fetch(`${base}/jwt/auth?${query}`, {
-    headers: { authorization: basicAuth(credentials.username, credentials.secret) },
+    headers: credentials ? { authorization: basicAuth(credentials.username, credentials.secret) } : {},
     signal: AbortSignal.timeout(30_000),
   });
   const text = await response.text();
