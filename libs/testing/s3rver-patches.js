@@ -1,13 +1,17 @@
 'use strict';
-// Four s3rver 3.7 bugs, patched so that the server behaves like S3 where Stowage's adapters depend
+// Five s3rver 3.7 bugs, patched so that the server behaves like S3 where Stowage's adapters depend
 // on it; each patch names the S3 behaviour it restores. Used by s3rver-process.js (tests) and by
 // the MinIO stand-in image (infra/docker/stand-ins/minio), whose build copies this file.
 //
-// Requiring this file patches s3rver's modules (1-3); multipartUploadsMiddleware(server) (4) must
+// Requiring this file patches s3rver's modules (1-3, 5); multipartUploadsMiddleware(server) (4) must
 // then go first in each server's middleware: `server.middleware.unshift(...)` before run().
 const { Buffer } = require('node:buffer');
+const crypto = require('node:crypto');
 const fs = require('node:fs');
 const path = require('node:path');
+const { Transform } = require('node:stream');
+const { pipeline } = require('node:stream/promises');
+const S3Error = require('s3rver/lib/models/error');
 const FilesystemStore = require('s3rver/lib/stores/filesystem');
 const objectController = require('s3rver/lib/controllers/object');
 
@@ -47,6 +51,45 @@ const originalPutObjectCopy = objectController.putObjectCopy;
 objectController.putObjectCopy = function putObjectCopy(ctx) {
   ctx.headers['x-amz-copy-source'] = encodeURI(decodeURIComponent(ctx.headers['x-amz-copy-source']));
   return originalPutObjectCopy(ctx);
+};
+
+// 5. PutObject is all or nothing: S3 stores a body only once all of it (its Content-Length) has
+//    arrived. s3rver wrote straight into the object's file, never finished when the client
+//    aborted, and kept what had arrived. Write a temporary file, check its length, then rename.
+const originalStorePutObject = FilesystemStore.prototype.putObject;
+FilesystemStore.prototype.putObject = async function putObject(object) {
+  if (Buffer.isBuffer(object.content)) return originalStorePutObject.call(this, object);
+  const objectPath = this.getResourcePath(object.bucket, object.key, 'object');
+  fs.mkdirSync(path.dirname(objectPath), { recursive: true });
+  const partial = `${objectPath}.partial-${crypto.randomUUID()}`;
+  const md5 = crypto.createHash('md5');
+  let size = 0;
+  const counter = new Transform({
+    transform(chunk, _encoding, callback) {
+      md5.update(chunk);
+      size += chunk.length;
+      callback(null, chunk);
+    },
+  });
+  try {
+    await pipeline(object.content, counter, fs.createWriteStream(partial));
+    // The request's own headers (s3rver hands the store the request itself, unless it decodes a
+    // chunk-signed body, whose decoded length S3 sends as x-amz-decoded-content-length).
+    const headers = object.content.headers || {};
+    const announced = headers['x-amz-decoded-content-length'] ?? headers['content-length'];
+    if (announced !== undefined && Number(announced) !== size) {
+      throw new S3Error(
+        'IncompleteBody',
+        'You did not provide the number of bytes specified by the Content-Length HTTP header.',
+      );
+    }
+    fs.renameSync(partial, objectPath);
+  } finally {
+    fs.rmSync(partial, { force: true });
+  }
+  const digest = md5.digest('hex');
+  await this.putMetadata(object.bucket, object.key, object.metadata, digest);
+  return { size, md5: digest };
 };
 
 function sendNoSuchUpload(ctx) {

@@ -4,7 +4,7 @@
 // OS, creates the bucket, then prints `{"port":N}` on one stdout line. It exits when its stdin
 // closes, so it never outlives the test process that started it, however that one ends.
 //
-// s3rver-patches.js patches four s3rver 3.7 bugs so that the server behaves like S3 where our
+// s3rver-patches.js patches five s3rver 3.7 bugs so that the server behaves like S3 where our
 // adapters depend on it.
 const S3rver = require('s3rver');
 const { multipartUploadsMiddleware } = require('./s3rver-patches');

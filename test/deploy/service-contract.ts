@@ -47,7 +47,15 @@ export const SERVICES: readonly ServiceContract[] = [
     // Sent to auth-token's internal API and required on its own: the same value as auth-token's.
     secrets: ['INTERNAL_API_SECRET'],
   },
-  { name: 'dependency-proxy', port: 5003, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
+  {
+    name: 'dependency-proxy',
+    port: 5003,
+    ownsTables: true,
+    calls: { AUTH_TOKEN_URL: 'auth-token' },
+    // Asks auth-token's internal API about groups; encrypts upstream passwords at rest (every
+    // replica needs the same key, so it cannot be generated per pod).
+    secrets: ['INTERNAL_API_SECRET', 'DEPENDENCY_PROXY_ENCRYPTION_KEY'],
+  },
   { name: 'package-registry', port: 5004, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
   { name: 'cleanup-worker', port: 5005, ownsTables: false, calls: {} },
 ];

@@ -25,6 +25,11 @@ export interface ByteRange {
 export interface PutOptions {
   /** Stored as the object's Content-Type where the adapter can (S3); the filesystem ignores it. */
   contentType?: string;
+  /**
+   * Exact byte length of a streamed body, when known. S3 then streams it straight through in one
+   * request (up to 5 GiB); without it S3 buffers the stream in parts (up to 32 MiB at a time).
+   */
+  size?: number;
 }
 
 export interface UploadPartOptions {

@@ -65,6 +65,21 @@ export function blobStoreContract(createFixture: () => Promise<BlobStoreFixture>
       expect((await store.stat('blobs/big'))?.size).toBe(data.length);
     });
 
+    it('when a stream is put with its size, then get returns the same bytes', async () => {
+      const data = pseudoRandomBytes(9 * MiB + 7);
+
+      const info = await store.put('blobs/sized', chunkedStream(data), { size: data.length });
+
+      expect(info).toMatchObject({ key: 'blobs/sized', size: data.length });
+      expect(sha256(await readAll(await store.get('blobs/sized')))).toBe(sha256(data));
+    });
+
+    it('when a stream put with its size fails midway, then nothing is stored', async () => {
+      await expect(store.put('failed/sized', failingStream(3 * MiB), { size: 8 * MiB })).rejects.toThrow();
+
+      expect(await store.stat('failed/sized')).toBeNull();
+    });
+
     it('when a key is put twice, then the second body replaces the first', async () => {
       await store.put('k', Buffer.from('first version'));
 

@@ -11,6 +11,7 @@ import {
   GetObjectCommand,
   HeadBucketCommand,
   HeadObjectCommand,
+  PutObjectCommand,
   S3Client,
   UploadPartCommand,
   paginateListObjectsV2,
@@ -59,6 +60,8 @@ const S3_MIN_PART_SIZE = 5 * 1024 * 1024;
 /** put() buffers at most PUT_PART_SIZE * PUT_QUEUE_SIZE bytes at a time, whatever the body's size. */
 const PUT_PART_SIZE = 8 * 1024 * 1024;
 const PUT_QUEUE_SIZE = 4;
+/** S3's limit on one PutObject; a larger object needs a multipart upload. */
+const MAX_SINGLE_PUT_BYTES = 5 * 1024 ** 3;
 const CONNECT_TIMEOUT_MS = 5_000;
 const SOCKET_IDLE_TIMEOUT_MS = 30_000;
 
@@ -138,6 +141,10 @@ export class S3BlobStore implements ManagedBlobStore {
   }
 
   async put(key: string, body: Readable | Buffer, options?: PutOptions): Promise<BlobInfo> {
+    if (!Buffer.isBuffer(body) && options?.size !== undefined && options.size <= MAX_SINGLE_PUT_BYTES) {
+      await this.putInOneRequest(key, body, options.size, options.contentType);
+      return this.statOrThrow(key);
+    }
     const upload = new Upload({
       client: this.client,
       params: { Bucket: this.bucket, Key: this.s3Key(key), Body: body, ContentType: options?.contentType },
@@ -148,6 +155,37 @@ export class S3BlobStore implements ManagedBlobStore {
     });
     await upload.done();
     return this.statOrThrow(key);
+  }
+
+  /**
+   * One PutObject that streams `body` through. The SDK pipes the body into the request without
+   * watching it, so a body that fails would leave the request waiting: its error aborts the
+   * request instead, which S3 answers by storing nothing.
+   */
+  private async putInOneRequest(key: string, body: Readable, size: number, contentType?: string) {
+    const abort = new AbortController();
+    let bodyError: unknown;
+    const onBodyError = (error: unknown) => {
+      bodyError = error;
+      abort.abort();
+    };
+    body.once('error', onBodyError);
+    try {
+      await this.client.send(
+        new PutObjectCommand({
+          Bucket: this.bucket,
+          Key: this.s3Key(key),
+          Body: body,
+          ContentLength: size,
+          ContentType: contentType,
+        }),
+        { abortSignal: abort.signal },
+      );
+    } catch (error) {
+      throw bodyError ?? error;
+    } finally {
+      body.off('error', onBodyError);
+    }
   }
 
   async get(key: string, range?: ByteRange): Promise<Readable> {

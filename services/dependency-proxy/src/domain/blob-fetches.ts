@@ -138,7 +138,8 @@ export class BlobFetches {
     });
 
     try {
-      await blobs.put(key, toStorage);
+      // With the upstream's length, S3 streams the bytes through instead of buffering parts.
+      await blobs.put(key, toStorage, blob.size === null ? undefined : { size: blob.size });
     } catch (error) {
       blob.body.destroy();
       live?.destroy(error as Error);

@@ -6,14 +6,15 @@ import { LARGE_LAYER_BYTES } from './upstream-images';
 
 /**
  * Twenty clients ask at once for one 200 MB layer the proxy has never seen: they must share one
- * upstream fetch, each get the exact bytes, and no Stowage process may buffer the layer. In
- * distributed mode each process stays under 200 MB resident (VmHWM, restarted before the
- * transfer). Standalone mode's one process already holds the embedded database (PGlite, several
- * hundred MB: issue 12's work), so there the transfer may add no more than 200 MB to it.
+ * upstream fetch, each get the exact bytes, and no Stowage process may buffer the layer: the 4 GB
+ * served may add at most 100 MB to any process's resident memory (VmHWM, restarted before the
+ * transfer, against VmRSS before it). What a process holds before (PGlite in standalone mode,
+ * ~150 MB of code and heap for a distributed service) is issue 12's to shrink; the growth is
+ * stream buffers and not-yet-collected chunks, whatever the layer's size.
  */
 
 const CLIENTS = 20;
-const PEAK_RSS_LIMIT_BYTES = 200 * 1000 * 1000;
+const GROWTH_LIMIT_BYTES = 100 * 1000 * 1000;
 // 20 × 200 MB through the gateway on two cores, after one upstream transfer.
 const TRANSFER_TIMEOUT_MS = 150_000;
 const megabytes = (bytes: number) => `${(bytes / 1e6).toFixed(1)} MB`;
@@ -34,7 +35,7 @@ async function residents(pids: Record<string, number>): Promise<Record<string, n
 
 export function concurrencyScenario(fx: ProxyFixture): void {
   fx.step(
-    'when 20 clients fetch one uncached 200 MB layer at once, then the upstream sends it once, every client gets the right bytes and every Stowage process stays under 200 MB',
+    'when 20 clients fetch one uncached 200 MB layer at once, then the upstream sends it once, every client gets the right bytes and no Stowage process grows by 100 MB',
     async () => {
       const { stack, local, ids, images } = fx.world();
       const layer = images.big.blobs[1]!;
@@ -83,10 +84,8 @@ export function concurrencyScenario(fx: ProxyFixture): void {
         }),
       ).toBe(upstreamGetsBefore + 1);
       const peaksAfter = await peaks(stack.pids());
-      const counted = (name: string, peak: number) =>
-        stack.mode === 'standalone' ? peak - residentBefore[name]! : peak;
       const overLimit = Object.entries(peaksAfter)
-        .filter(([name, peak]) => counted(name, peak) >= PEAK_RSS_LIMIT_BYTES)
+        .filter(([name, peak]) => peak - residentBefore[name]! >= GROWTH_LIMIT_BYTES)
         .map(
           ([name, peak]) =>
             `${name} peaked at ${megabytes(peak)} (${megabytes(residentBefore[name]!)} before)`,
