@@ -84,6 +84,43 @@ describeWithDockerRegistry('the proxy cache against docker-registry', () => {
     expect(await registry.requests()).toEqual([]);
   });
 
+  it('when the upstream HEAD says nothing usable, then a GET decides, and an unreachable upstream serves the cache stale', async () => {
+    const cache = manifests();
+    const payload = (n: number) => Buffer.from(JSON.stringify({ schemaVersion: 2, n }));
+    let served = payload(1);
+    let down = false;
+    const quirky: UpstreamRegistry = {
+      name: 'quirky',
+      headManifest: async () => {
+        if (down) throw new DependencyUnavailableError('upstream quirky', 'connection refused');
+        throw new Error('HEAD answered without Docker-Content-Digest');
+      },
+      getManifest: async () => ({
+        digest: sha256Digest(served),
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        size: served.length,
+        payload: served,
+      }),
+      getBlob: async () => null,
+    };
+    const ask = () =>
+      cache.resolve({
+        groupId,
+        image: 'app',
+        reference: { tag: 'v1' },
+        targets: [{ upstream: quirky, image: 'app' }],
+      });
+
+    expect((await ask())?.cache).toBe('miss');
+    served = payload(2);
+    const moved = await ask();
+    down = true;
+    const stale = await ask();
+
+    expect([moved?.cache, moved?.digest]).toEqual(['miss', sha256Digest(payload(2))]);
+    expect([stale?.cache, stale?.digest]).toEqual(['stale', sha256Digest(payload(2))]);
+  });
+
   it('when an unknown tag is asked for, then the answer is null (404), not an error', async () => {
     expect(await byTag(manifests(), 'missing')).toBeNull();
   });

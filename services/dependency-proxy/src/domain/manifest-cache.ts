@@ -6,10 +6,10 @@ import {
   type CachedManifest,
   type ProxyDb,
 } from '@stowage/dependency-proxy-data';
-import { DependencyUnavailableError } from '@stowage/errors';
+import { DependencyUnavailableError, unavailableCause } from '@stowage/errors';
 import type { ManifestReference } from '@stowage/oci';
 import type { Logger } from '@stowage/logging';
-import type { FetchedManifest } from '../ports/upstream-registry';
+import type { FetchedManifest, ManifestHead } from '../ports/upstream-registry';
 import { SingleFlight } from './single-flight';
 import type { UpstreamTarget } from './upstream-targets';
 
@@ -94,23 +94,26 @@ export class ManifestCache {
     const origin = cached && request.targets.find((target) => target.upstream.name === cached.upstream);
     if (!cached || !origin) return this.fetchTag(request, tag, cached);
 
-    let head;
+    let head: ManifestHead | null | 'unusable';
     try {
       head = await origin.upstream.headManifest(origin.image, tag);
     } catch (error) {
-      return this.stale(request, tag, cached, error);
+      if (unavailableCause(error)) return this.stale(request, tag, cached, error);
+      // The HEAD said nothing usable (no Docker-Content-Digest, say): a GET has to tell.
+      head = 'unusable';
     }
-    if (head?.digest === cached.digest) {
+    if (head !== null && head !== 'unusable' && head.digest === cached.digest) {
       await touchCachedManifest(db, cached);
       return served(cached, 'hit');
     }
-    if (head) {
-      // The tag moved: fetch what the HEAD named, so a second move in between cannot mix the two.
+    if (head !== null) {
+      // Fetch what the HEAD named, so that a second move in between cannot mix the two.
+      const reference = head === 'unusable' ? tag : head.digest;
       try {
-        const fetched = await this.fetch([origin], head.digest);
+        const fetched = await this.fetch([origin], reference);
         if (fetched) return this.store(request, tag, { ...fetched, upstream: origin.upstream.name });
       } catch (error) {
-        return this.stale(request, tag, cached, error);
+        return this.stale(request, tag, cached, error instanceof UpstreamsFailed ? error.failure : error);
       }
     }
     // Gone from the upstream it came from: another may have it now.
