@@ -25,6 +25,13 @@ function configOf(rootDirectory, port) {
   });
 }
 
+/** Go's duration text (`806.261µs`, `2.77ms`, `1.2s`) in milliseconds. */
+function milliseconds(text) {
+  const match = /^([\d.]+)(ns|µs|us|ms|s)$/.exec(text ?? '');
+  if (!match) return undefined;
+  return Number(match[1]) * { ns: 1e-6, µs: 1e-3, us: 1e-3, ms: 1, s: 1000 }[match[2]];
+}
+
 function parseRecord(line) {
   let entry;
   try {
@@ -38,6 +45,10 @@ function parseRecord(line) {
     uri: entry['http.request.uri'],
     status: entry['http.response.status'],
     bytes: Number(entry['http.response.written'] ?? 0),
+    /** From the request to the handler's return: the last bytes may still be in flight. */
+    ms: milliseconds(entry['http.response.duration']),
+    /** When the handler returned, to line requests up with a client's timeline. */
+    time: entry.time,
   };
 }
 
