@@ -54,4 +54,4 @@ async function timeDockerPulls(target, tag, { dockerConfigDir, repetitions }) {
   return { seconds, median: median(seconds) };
 }
 
-module.exports = { timeDockerPulls };
+module.exports = { docker, median, timeDockerPulls };

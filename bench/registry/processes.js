@@ -37,6 +37,9 @@ function startServer(command, args, options) {
   process.once('exit', killOnExit);
   return {
     pid: child.pid,
+    /** What the server prints (utf8), for a caller that reads its log. */
+    stdout: child.stdout,
+    stderr: child.stderr,
     hasExited: () => exited,
     describe: () => `${command} ${args.join(' ')} (pid ${child.pid}) printed:\n${output}`,
     /** SIGTERM, then SIGKILL after `graceMs`. */

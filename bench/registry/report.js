@@ -64,4 +64,4 @@ function failures(results) {
   return lines;
 }
 
-module.exports = { ratioOf, resultsTable, memoryTable, failures };
+module.exports = { ratioOf, resultsTable, memoryTable, failures, markdownTable };

@@ -1,7 +1,7 @@
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { PassThrough } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import {
   FilesystemBlobStore,
   InvalidBlobKeyError,
@@ -111,6 +111,32 @@ describe('FilesystemBlobStore', () => {
       await store.delete('deep/er/still/k');
 
       expect((await readdir(path.join(directory, 'deep'))).sort()).toEqual(['sibling']);
+    });
+
+    it('when puts into a folder race with moves that empty and prune it, then every put and move succeeds', async () => {
+      // The dependency proxy's pattern: each fetch is put under `fetches/` and moved to its digest
+      // key, and the move prunes `fetches/` when it is left empty while another put is creating it.
+      // Without the retry about 1 in 100 such puts failed with ENOENT from mkdir.
+      const workers = 16;
+      const rounds = 150;
+      const outcomes = await Promise.all(
+        Array.from({ length: workers }, async (_, worker) => {
+          const failures: string[] = [];
+          for (let round = 0; round < rounds; round++) {
+            const id = `${worker}-${round}`;
+            try {
+              await store.put(`race/fetches/${id}`, Readable.from([Buffer.from(id)]));
+              await store.move(`race/fetches/${id}`, `race/blobs/${id}`);
+            } catch (error) {
+              failures.push(`${id}: ${(error as Error).message}`);
+            }
+          }
+          return failures;
+        }),
+      );
+
+      expect(outcomes.flat()).toEqual([]);
+      expect((await readdir(path.join(directory, 'race', 'blobs'))).length).toBe(workers * rounds);
     });
 
     it('when a key would sit below an existing object, then InvalidBlobKeyError explains the clash', async () => {

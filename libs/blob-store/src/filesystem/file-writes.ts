@@ -48,8 +48,10 @@ export async function writeTempFile(
 }
 
 /**
- * Renames `from` to `to`, creating `to`'s parent folders. A concurrent delete may prune an empty
- * parent between the mkdir and the rename, so ENOENT on the target side is retried.
+ * Renames `from` to `to`, creating `to`'s parent folders. A concurrent delete or move may prune an
+ * empty parent between the mkdir and the rename, or during the mkdir itself (a recursive mkdir
+ * that finds the folder existing stats it, and fails with ENOENT if it was pruned meanwhile), so
+ * ENOENT from either is retried.
  */
 export async function renameIntoPlace(
   from: string,
@@ -57,8 +59,8 @@ export async function renameIntoPlace(
   sourceExists: () => Promise<boolean>,
 ): Promise<void> {
   for (let attempt = 0; ; attempt++) {
-    await mkdir(path.dirname(to), { recursive: true });
     try {
+      await mkdir(path.dirname(to), { recursive: true });
       await rename(from, to);
       return;
     } catch (error) {
