@@ -63,13 +63,16 @@ function parseUpstream(
   if (prefix !== null && !PREFIX.test(prefix)) {
     throw ApiError.invalidField(label('prefix'), 'must be one image name segment');
   }
-  const username = nullableString(value, 'username', label('username'), 255) ?? null;
+  const givenUsername = nullableString(value, 'username', label('username'), 255);
   const password = nullableString(value, 'password', label('password'), MAX_CREDENTIAL_LENGTH);
   const libraryPrefix = optionalBoolean(value, 'library_prefix', label('library_prefix')) ?? false;
-  // The API never shows a password, so a client that saves back what it read keeps the stored one.
-  const same = current.find((u) => u.name === value.name && u.url === url && u.username === username);
+  // The API never shows credentials, so a client that saves back what it read (the same name and
+  // URL, no username or password) keeps the stored ones; a new username needs its password again.
+  const same = current.find((u) => u.name === value.name && u.url === url);
+  const username = givenUsername === undefined ? (same?.username ?? null) : givenUsername;
+  const keptPassword = same && same.username === username ? same.passwordEncrypted : null;
   const passwordEncrypted =
-    password === undefined ? (same?.passwordEncrypted ?? null) : password && secrets.encrypt(password);
+    password === undefined ? keptPassword : password ? secrets.encrypt(password) : null;
   return { name: value.name, url, username, passwordEncrypted, prefix, libraryPrefix };
 }
 
