@@ -6,6 +6,7 @@ import {
 } from '@stowage/dependency-proxy-data';
 import type { Logger } from '@stowage/logging';
 import type { ProxyCleanupMetrics } from '../jobs/proxy-cleanup-metrics';
+import { startPeriodicTask } from '../scheduling/periodic-task';
 
 export interface ProxyStorageSweeper {
   /** One sweep: pending storage deletions, then crashed fetches' objects. */
@@ -33,9 +34,6 @@ export function startProxyStorageSweeper(options: {
   batchSize?: number;
 }): ProxyStorageSweeper {
   const { proxy, blobs, logger, metrics } = options;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<void> | undefined;
-  let stopped = false;
 
   async function sweepOnce(): Promise<void> {
     const objects = await deleteProxyStorage(proxy, blobs, { batchSize: options.batchSize });
@@ -50,34 +48,13 @@ export function startProxyStorageSweeper(options: {
     }
   }
 
-  function sweep(): Promise<void> {
-    running ??= sweepOnce().finally(() => {
-      running = undefined;
-    });
-    return running;
-  }
-
-  function schedule(): void {
-    if (stopped || options.intervalMs <= 0) return;
-    timer = setTimeout(() => {
-      sweep()
-        .catch((error: unknown) =>
-          logger.warn('dependency proxy storage sweep failed; retrying at the next one', {
-            error: error instanceof Error ? error.message : String(error),
-          }),
-        )
-        .finally(schedule);
-    }, options.intervalMs);
-    timer.unref();
-  }
-
-  schedule();
-  return {
-    sweep,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  const task = startPeriodicTask({
+    intervalMs: options.intervalMs,
+    run: sweepOnce,
+    onFailure: (error) =>
+      logger.warn('dependency proxy storage sweep failed; retrying at the next one', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  });
+  return { sweep: task.tick, stop: task.stop };
 }

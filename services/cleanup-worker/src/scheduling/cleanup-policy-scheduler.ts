@@ -8,6 +8,7 @@ import {
   type PrismaClient,
 } from '@stowage/registry-data';
 import type { CleanupLimitsSource } from '../adapters/cleanup-limits-client';
+import { startPeriodicTask } from './periodic-task';
 
 export interface CleanupPolicyScheduler {
   /** Queues the runs due now (within capacity); resolves with how many. */
@@ -30,9 +31,6 @@ export function startCleanupPolicyScheduler(options: {
   intervalMs: number;
 }): CleanupPolicyScheduler {
   const { prisma, jobs, logger } = options;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = false;
 
   async function queueDueRuns(): Promise<number> {
     const { workerCapacity } = await options.limits.current();
@@ -58,35 +56,12 @@ export function startCleanupPolicyScheduler(options: {
     return queued;
   }
 
-  function tick(): Promise<number> {
-    // One tick at a time per replica; a call during one waits for it.
-    running ??= queueDueRuns().finally(() => {
-      running = undefined;
-    });
-    return running;
-  }
-
-  function schedule(): void {
-    if (stopped || options.intervalMs <= 0) return;
-    timer = setTimeout(() => {
-      tick()
-        .catch((error: unknown) =>
-          logger.warn('cleanup policy scheduling failed; retrying at the next tick', {
-            error: error instanceof Error ? error.message : String(error),
-          }),
-        )
-        .finally(schedule);
-    }, options.intervalMs);
-    timer.unref();
-  }
-
-  schedule();
-  return {
-    tick,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return startPeriodicTask({
+    intervalMs: options.intervalMs,
+    run: queueDueRuns,
+    onFailure: (error) =>
+      logger.warn('cleanup policy scheduling failed; retrying at the next tick', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  });
 }

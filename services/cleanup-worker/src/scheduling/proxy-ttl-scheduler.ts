@@ -7,6 +7,7 @@ import {
   type ProxyGroupJob,
 } from '@stowage/dependency-proxy-data';
 import type { Logger } from '@stowage/logging';
+import { startPeriodicTask } from './periodic-task';
 
 export interface ProxyTtlScheduler {
   /** Queues a TTL run for every group due now; resolves with how many. */
@@ -32,9 +33,6 @@ export function startProxyTtlScheduler(options: {
   runIntervalMs: number;
 }): ProxyTtlScheduler {
   const { proxy, jobs, logger } = options;
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<number> | undefined;
-  let stopped = false;
 
   async function queueDueRuns(): Promise<number> {
     const claims = await claimDueTtlGroups(proxy, new Date(), { intervalMs: options.runIntervalMs });
@@ -56,36 +54,13 @@ export function startProxyTtlScheduler(options: {
     return queued;
   }
 
-  function tick(): Promise<number> {
-    // One tick at a time per replica; a call during one waits for it.
-    running ??= queueDueRuns().finally(() => {
-      running = undefined;
-    });
-    return running;
-  }
-
-  function schedule(): void {
-    if (stopped || options.intervalMs <= 0) return;
-    timer = setTimeout(() => {
-      tick()
-        .catch((error: unknown) =>
-          // Also what a worker started before the proxy's first migration logs: its tables are not there yet.
-          logger.warn('dependency proxy TTL scheduling failed; retrying at the next tick', {
-            error: error instanceof Error ? error.message : String(error),
-          }),
-        )
-        .finally(schedule);
-    }, options.intervalMs);
-    timer.unref();
-  }
-
-  schedule();
-  return {
-    tick,
-    async stop() {
-      stopped = true;
-      clearTimeout(timer);
-      await running?.catch(() => undefined);
-    },
-  };
+  return startPeriodicTask({
+    intervalMs: options.intervalMs,
+    run: queueDueRuns,
+    onFailure: (error) =>
+      // Also what a worker started before the proxy's first migration logs: its tables are not there yet.
+      logger.warn('dependency proxy TTL scheduling failed; retrying at the next tick', {
+        error: error instanceof Error ? error.message : String(error),
+      }),
+  });
 }
