@@ -5,6 +5,7 @@ import { fetchKey, proxyBlobKey, recordCachedBlob, type ProxyDb } from '@stowage
 import { parseDigest } from '@stowage/oci';
 import type { FetchedBlob } from '../ports/upstream-registry';
 import { asUpstreamOutage } from './manifest-cache';
+import { teeStream } from './tee-stream';
 import type { UpstreamTarget } from './upstream-targets';
 
 /** No upstream has the blob. */
@@ -110,31 +111,10 @@ export class BlobFetches {
     const toStorage = new PassThrough();
     const key = fetchKey(randomUUID());
     let received = 0;
-    let clientGone = live === null;
-    const resume = () => {
-      if (!toStorage.writableNeedDrain && (clientGone || !live!.writableNeedDrain)) blob.body.resume();
-    };
-    live?.on('close', () => {
-      clientGone = true;
-      resume();
-    });
-    live?.on('drain', resume);
-    toStorage.on('drain', resume);
-    blob.body.on('data', (chunk: Buffer) => {
+    teeStream(blob.body, toStorage, live, (chunk) => {
       hash.update(chunk);
       received += chunk.length;
       this.options.onUpstreamBytes?.(chunk.length);
-      const storageReady = toStorage.write(chunk);
-      const clientReady = clientGone || live!.write(chunk);
-      if (!storageReady || !clientReady) blob.body.pause();
-    });
-    blob.body.once('end', () => {
-      toStorage.end();
-      if (!clientGone) live!.end();
-    });
-    blob.body.once('error', (error) => {
-      toStorage.destroy(error);
-      live?.destroy(error);
     });
 
     try {
