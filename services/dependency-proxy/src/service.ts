@@ -144,6 +144,7 @@ export async function startDependencyProxy(options: DependencyProxyStartOptions)
           identity,
           secrets,
           externalUrl,
+          onSettingsChanged: (groupId) => groups.forget(groupId),
         }),
       );
     },

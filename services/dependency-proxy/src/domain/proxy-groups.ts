@@ -5,6 +5,8 @@ import { targetsFor, type ConfiguredUpstream, type UpstreamTarget } from './upst
 
 /** Upstream clients kept at most; each holds its tokens, so reusing one saves token requests. */
 const MAX_CLIENTS = 500;
+/** Groups whose settings are kept at most. */
+const MAX_CACHED_SETTINGS = 1000;
 
 export interface ProxyGroupsOptions {
   db: ProxyDb;
@@ -12,16 +14,38 @@ export interface ProxyGroupsOptions {
   /** The instance's upstream, for groups that name none; null when the operator set none. */
   instanceUpstream: ConfiguredUpstream | null;
   createClient: (upstream: ConfiguredUpstream) => UpstreamRegistry;
+  /**
+   * How long a group's settings are reused (every pull reads them): a change made through another
+   * replica takes effect within this time; one made through this replica at once (forget()).
+   */
+  settingsTtlMs?: number;
 }
+
+const DEFAULT_SETTINGS_TTL_MS = 5000;
 
 /** A group's proxy settings and the upstream clients they call for. */
 export class ProxyGroups {
   private readonly clients = new Map<string, UpstreamRegistry>();
+  private readonly cached = new Map<number, { settings: Promise<ProxyGroupSettings>; until: number }>();
 
   constructor(private readonly options: ProxyGroupsOptions) {}
 
   settings(groupId: number): Promise<ProxyGroupSettings> {
-    return findGroupSettings(this.options.db, groupId);
+    const now = Date.now();
+    const hit = this.cached.get(groupId);
+    if (hit && hit.until > now) return hit.settings;
+    if (this.cached.size >= MAX_CACHED_SETTINGS) this.cached.clear();
+    const settings = findGroupSettings(this.options.db, groupId);
+    const until = now + (this.options.settingsTtlMs ?? DEFAULT_SETTINGS_TTL_MS);
+    this.cached.set(groupId, { settings, until });
+    // A failed read is not kept: the next request asks the database again.
+    settings.catch(() => this.forget(groupId));
+    return settings;
+  }
+
+  /** Drops the group's settings from the cache (they were just changed). */
+  forget(groupId: number): void {
+    this.cached.delete(groupId);
   }
 
   /** The group's upstreams with their passwords, in order; the instance's when it has none. */
