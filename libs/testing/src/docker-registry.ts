@@ -9,6 +9,7 @@ import { createInterface } from 'node:readline';
 import { sleep, waitFor } from './async-helpers';
 import { realComponentsRequired } from './real-components';
 import { sha256Digest, type TestImage } from './test-image';
+import { terminateProcess } from './terminate-process';
 
 /** Debian's package of distribution (`docker-registry`); DOCKER_REGISTRY_BIN overrides the path. */
 export const DOCKER_REGISTRY_BINARY = process.env.DOCKER_REGISTRY_BIN ?? '/usr/bin/docker-registry';
@@ -107,18 +108,6 @@ function parseRecord(line: string): RegistryRequestRecord | null {
   return { method, uri, status };
 }
 
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /**
  * Starts `docker-registry serve` on a free port of 127.0.0.1 with storage in a temp directory, so
  * any number run in parallel. Tests use it as an upstream and count its requests by method and
@@ -181,7 +170,7 @@ export async function startDockerRegistry(): Promise<DockerRegistry> {
       await pushManifest(url, image, tag, content.manifest, content.mediaType);
     },
     async pause() {
-      if (child) await terminate(child);
+      if (child) await terminateProcess(child, STOP_TIMEOUT_MS);
       child = null;
     },
     async resume() {

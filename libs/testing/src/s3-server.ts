@@ -4,6 +4,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { uniqueName } from './unique-names';
+import { terminateProcess } from './terminate-process';
 
 /** A running S3 server for tests. Clients must use path-style addressing (`forcePathStyle: true`). */
 export interface S3Server {
@@ -79,18 +80,6 @@ function waitUntilAccepting(port: number): Promise<void> {
   return new Promise(attempt);
 }
 
-function terminate(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-    child.once('exit', () => {
-      clearTimeout(timer);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
-}
-
 /**
  * Starts s3rver (a real S3 HTTP server) as a separate process on 127.0.0.1 and a free port, with
  * its own temp directory and a uniquely named bucket, so any number can run in parallel. The
@@ -112,7 +101,7 @@ export async function startS3Server(): Promise<S3Server> {
     stopped ??= (async () => {
       process.off('exit', killOnExit);
       child.stdin?.end();
-      await terminate(child);
+      await terminateProcess(child, STOP_TIMEOUT_MS);
       await rm(directory, { recursive: true, force: true });
     })();
     return stopped;
