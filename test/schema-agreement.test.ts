@@ -11,11 +11,11 @@ import {
   DEPENDENCY_PROXY_MIGRATIONS_DIR,
   DEPENDENCY_PROXY_SCHEMA,
 } from '../libs/dependency-proxy-data/src/schema';
-import { PrismaClient as PackageRegistryClient } from '../services/package-registry/src/generated/prisma/client';
+import { PrismaClient as PackageRegistryClient } from '../libs/package-registry-data/src/generated/prisma/client';
 import {
   PACKAGE_REGISTRY_MIGRATIONS_DIR,
   PACKAGE_REGISTRY_SCHEMA,
-} from '../services/package-registry/src/schema';
+} from '../libs/package-registry-data/src/schema';
 import { PrismaClient as RegistryClient } from '../libs/registry-data/src/generated/prisma/client';
 import { REGISTRY_MIGRATIONS_DIR, REGISTRY_SCHEMA } from '../services/registry/src/schema';
 

@@ -56,7 +56,14 @@ export const SERVICES: readonly ServiceContract[] = [
     // replica needs the same key, so it cannot be generated per pod).
     secrets: ['INTERNAL_API_SECRET', 'DEPENDENCY_PROXY_ENCRYPTION_KEY'],
   },
-  { name: 'package-registry', port: 5004, ownsTables: true, calls: { AUTH_TOKEN_URL: 'auth-token' } },
+  {
+    name: 'package-registry',
+    port: 5004,
+    ownsTables: true,
+    calls: { AUTH_TOKEN_URL: 'auth-token' },
+    // Asks auth-token's internal API who may read, publish and delete packages.
+    secrets: ['INTERNAL_API_SECRET'],
+  },
   { name: 'cleanup-worker', port: 5005, ownsTables: false, calls: {} },
 ];
 

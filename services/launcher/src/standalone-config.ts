@@ -11,6 +11,7 @@ import { identityOptions, type IdentityConfig } from '@stowage/auth-token';
 import { garbageCollectionOptions, type GarbageCollectionConfig } from '@stowage/cleanup-worker';
 import { proxyOptions, type ProxyConfig } from '@stowage/dependency-proxy';
 import { upstreamTimeoutOptions } from '@stowage/gateway';
+import { packageLimitsOptions, type PackageLimitsConfig } from '@stowage/package-registry';
 import { containerRegistryOptions, type ContainerRegistryConfig } from '@stowage/registry';
 
 export interface StandaloneConfig
@@ -21,6 +22,7 @@ export interface StandaloneConfig
     IdentityConfig,
     ContainerRegistryConfig,
     ProxyConfig,
+    PackageLimitsConfig,
     GarbageCollectionConfig {
   host: string;
   port: number;
@@ -56,6 +58,7 @@ export const standaloneSchema = {
   ...identityOptions,
   ...containerRegistryOptions,
   ...proxyOptions,
+  ...packageLimitsOptions,
   ...garbageCollectionOptions,
 };
 

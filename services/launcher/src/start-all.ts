@@ -74,7 +74,19 @@ export async function startAll(
         ...options('dependency-proxy'),
       }),
     );
-    services.push(await startPackageRegistry({ config: internal, ...options('package-registry') }));
+    services.push(
+      await startPackageRegistry({
+        config: {
+          ...internal,
+          externalUrl: config.externalUrl,
+          authTokenUrl: authToken.http.url,
+          internalApiSecret: config.internalApiSecret,
+          packageMaxFileBytes: config.packageMaxFileBytes,
+          packageMaxMetadataBytes: config.packageMaxMetadataBytes,
+        },
+        ...options('package-registry'),
+      }),
+    );
     services.push(
       await startCleanupWorker({
         config: {

@@ -1,7 +1,1 @@
-import path from 'node:path';
-
-/** package-registry's PostgreSQL schema; no other service reads or writes it. */
-export const PACKAGE_REGISTRY_SCHEMA = 'package_registry';
-
-/** The SQL migrations, found beside both `src/` and `dist/`. */
-export const PACKAGE_REGISTRY_MIGRATIONS_DIR = path.join(__dirname, '..', 'prisma', 'migrations');
+export { PACKAGE_REGISTRY_MIGRATIONS_DIR, PACKAGE_REGISTRY_SCHEMA } from '@stowage/package-registry-data';

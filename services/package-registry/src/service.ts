@@ -1,23 +1,33 @@
-import { createMetrics, gitlabErrorFormat, runService, type RunningService } from '@stowage/http';
+import express from 'express';
+import { createMetrics, runService, type RunningService } from '@stowage/http';
+import { createIdentityClient } from '@stowage/identity-client';
 import type { Logger } from '@stowage/logging';
+import { PrismaClient } from '@stowage/package-registry-data';
 import { type Infrastructure, infrastructureChecks, openServiceData } from '@stowage/runtime';
-import type { PackageRegistryConfig } from './config';
-import { PrismaClient } from './generated/prisma/client';
+import type { PackageLimitsConfig, PackageRegistryConfig } from './config';
+import { packageGitlabErrorFormat } from './core/error-formats';
+import type { PackageContext } from './core/package-context';
+import { ALL_FORMATS } from './formats';
+import { packagesApi } from './http/api';
 import { PACKAGE_REGISTRY_MIGRATIONS_DIR, PACKAGE_REGISTRY_SCHEMA } from './schema';
 
+const DEFAULT_LIMITS: PackageLimitsConfig = {
+  packageMaxFileBytes: 5 * 1024 ** 3,
+  packageMaxMetadataBytes: 10 * 1024 ** 2,
+};
+
 export interface PackageRegistryStartOptions {
-  config: Pick<PackageRegistryConfig, 'host' | 'port' | 'migrateOnStart'>;
+  config: Pick<PackageRegistryConfig, 'host' | 'port' | 'migrateOnStart' | 'externalUrl' | 'authTokenUrl'> &
+    Partial<PackageLimitsConfig & { internalApiSecret: string }>;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus' | 'blobs'>;
   collectProcessMetrics?: boolean;
 }
 
-/**
- * Starts the package registry on the given adapters. The format endpoints (npm, PyPI, Maven...)
- * arrive with the package issues; today it serves health and metrics and owns its schema.
- */
+/** Starts the package registry: GitLab's Packages API and every format's endpoints under `/api/v4`. */
 export async function startPackageRegistry(options: PackageRegistryStartOptions): Promise<RunningService> {
-  const { config, logger, infra } = options;
+  const { logger, infra } = options;
+  const config = { ...DEFAULT_LIMITS, ...options.config };
   const data = await openServiceData({
     infra,
     PrismaClient,
@@ -26,6 +36,20 @@ export async function startPackageRegistry(options: PackageRegistryStartOptions)
     migrateOnStart: config.migrateOnStart,
     logger,
   });
+  const identity = createIdentityClient({
+    authTokenUrl: config.authTokenUrl,
+    internalSecret: config.internalApiSecret || undefined,
+  });
+  const identityEvents = await identity.invalidateOnIdentityEvents(infra.bus.events, 'package-registry');
+  const ctx: PackageContext = {
+    prisma: data.prisma,
+    blobs: infra.blobs,
+    jobs: infra.bus.jobs,
+    identity,
+    externalUrl: config.externalUrl.replace(/\/$/, ''),
+    limits: { maxFileBytes: config.packageMaxFileBytes, maxMetadataBytes: config.packageMaxMetadataBytes },
+    logger,
+  };
   return runService({
     name: 'package-registry',
     listen: config,
@@ -34,9 +58,23 @@ export async function startPackageRegistry(options: PackageRegistryStartOptions)
       service: 'package-registry',
       collectProcessMetrics: options.collectProcessMetrics ?? true,
     }),
-    errorFormat: gitlabErrorFormat,
+    // Each format's clients read errors in their own shape; GitLab's everywhere else.
+    errorFormat: (req) => {
+      const path = req.path.replace(/^\/api\/v4/, '');
+      return (
+        ALL_FORMATS.find((format) => format.errors?.matches(path))?.errors?.format ?? packageGitlabErrorFormat
+      );
+    },
     ...infrastructureChecks(infra),
-    routes: () => undefined,
-    onStop: () => data.close(),
+    routes: (app) => {
+      const api = express.Router();
+      packagesApi(api, ctx);
+      for (const format of ALL_FORMATS) format.routes(api, ctx);
+      app.use('/api/v4', api);
+    },
+    async onStop() {
+      await identityEvents.close();
+      await data.close();
+    },
   });
 }

@@ -1,0 +1,7 @@
+import { genericFormat } from './generic';
+import type { PackageFormat } from './package-format';
+
+/** Every format with endpoints; a new format is one more entry. */
+export const ALL_FORMATS: readonly PackageFormat[] = [genericFormat];
+
+export type { PackageFormat } from './package-format';
