@@ -28,11 +28,8 @@ export class ApiError extends Error {
       // Grape's parameter errors, and OAuth-style ones such as insufficient_scope.
       | { error: string; [detail: string]: string },
   ) {
-    super(
-      typeof (body as { message?: unknown }).message === 'string'
-        ? (body as { message: string }).message
-        : `${status}`,
-    );
+    const { message, error } = body as { message?: unknown; error?: unknown };
+    super(typeof message === 'string' ? message : typeof error === 'string' ? error : `${status}`);
     this.name = 'ApiError';
   }
 

@@ -25,7 +25,7 @@ function uploadStatus(req: Request): 'default' | 'hidden' | undefined {
   const status = req.query.status;
   if (status === undefined) return undefined;
   if (status === 'default' || status === 'hidden') return status;
-  throw ApiError.invalidField('status', 'does not have a valid value');
+  throw new ApiError(400, { error: 'status does not have a valid value' });
 }
 
 function upload(ctx: PackageContext) {
@@ -36,7 +36,7 @@ function upload(ctx: PackageContext) {
     const status = uploadStatus(req);
     const select = req.query.select;
     if (select !== undefined && select !== 'package_file') {
-      throw ApiError.invalidField('select', 'does not have a valid value');
+      throw new ApiError(400, { error: 'select does not have a valid value' });
     }
     const access = await projectAccess(ctx, req, res, req.params.id as string, 'create');
     const staged = await stageFile(ctx.blobs, req, {

@@ -1,0 +1,14 @@
+import { genericProbes } from './generic-probes';
+import { genericScenarios } from './generic-scenarios';
+import type { PackageFixture } from './package-fixture';
+import type { FormatProbes } from './permission-matrix';
+import { permissionScenarios } from './permission-scenarios';
+
+/** Every format's probes for the permission table; a new format adds its own. */
+const PROBES: readonly FormatProbes[] = [genericProbes];
+
+/** Every package scenario, in the order a file runs them (the same in both modes). */
+export function packageScenarios(fx: PackageFixture): void {
+  describe('generic', () => genericScenarios(fx));
+  describe('permissions', () => permissionScenarios(fx, PROBES));
+}
