@@ -7,6 +7,8 @@ export interface CommandOptions {
   env?: Record<string, string>;
   /** The command is killed and the call rejects after this long; default 60 s. */
   timeoutMs?: number;
+  /** The working directory (default: the caller's), e.g. so no project's config files apply. */
+  cwd?: string;
 }
 
 export interface CommandRun {
@@ -26,11 +28,11 @@ export function runCommand(
   command: string,
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-  options: Pick<CommandOptions, 'input' | 'timeoutMs'> = {},
+  options: Pick<CommandOptions, 'input' | 'timeoutMs' | 'cwd'> = {},
 ): Promise<CommandRun> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { env, cwd: options.cwd, stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

@@ -62,11 +62,15 @@ function parseLogLine(line: string): LogLine | undefined {
 }
 
 /**
- * Runs `node <script>` from the workspace root with exactly `env` (plus PATH). The process is
- * killed if the test process exits first, so a failed test leaves no server behind.
+ * Runs `node <script> <args>` from the workspace root with exactly `env` (plus PATH). The process
+ * is killed if the test process exits first, so a failed test leaves no server behind.
  */
-export function startNodeScript(script: string, env: Record<string, string>): NodeProcess {
-  const child = spawn(process.execPath, [script], {
+export function startNodeScript(
+  script: string,
+  env: Record<string, string>,
+  args: readonly string[] = [],
+): NodeProcess {
+  const child = spawn(process.execPath, [script, ...args], {
     cwd: REPO_ROOT,
     env: childEnv(env),
     stdio: ['ignore', 'pipe', 'pipe'],
