@@ -1,7 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { S3BlobStore } from '@stowage/blob-store';
 import { createBus, type Bus } from '@stowage/bus';
 import { blobKey } from '@stowage/registry-data';
 import {
@@ -14,6 +13,7 @@ import {
 import { lastDigest, pushedDigest, succeeded } from './support/client-runs';
 import { SERVICES, type ServiceName } from './support/distributed-stack';
 import { explainFailure } from './support/explain-failure';
+import { bucketOf } from './support/s3-bucket';
 import { startHeldRequest } from './support/held-request';
 import {
   basicAuth,
@@ -631,14 +631,7 @@ async function blobRowsWithoutObject(stack: LaunchedStack): Promise<string[]> {
     'SELECT digest FROM registry.blobs UNION SELECT digest FROM registry.layers',
   );
   const { s3 } = stack;
-  const bucket = new S3BlobStore({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    bucket: s3.bucket,
-    accessKeyId: s3.accessKeyId,
-    secretAccessKey: s3.secretAccessKey,
-    forcePathStyle: true,
-  });
+  const bucket = bucketOf(s3);
   const keys = new Set<string>();
   for await (const object of bucket.list('registry/blobs/')) keys.add(object.key);
   return rows.map((row) => row.digest).filter((digest) => !keys.has(blobKey(digest)));

@@ -3,7 +3,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { S3BlobStore } from '@stowage/blob-store';
+import type { S3BlobStore } from '@stowage/blob-store';
 import { createPrismaClient, openDatabase, type Database } from '@stowage/db';
 import { blobKey, PrismaClient } from '@stowage/registry-data';
 import { createDockerCli, describeWithComponents, type DockerCli } from '@stowage/testing';
@@ -23,6 +23,7 @@ import {
   type DistributedStack,
 } from './support/distributed-stack';
 import { explainFailure } from './support/explain-failure';
+import { bucketOf } from './support/s3-bucket';
 import { createIdentityWorld, type IdentityWorld } from './support/identity-world';
 import { makeTempDir, removeDir, waitUntil, type NodeProcess } from './support/processes';
 import { registryToken, v2Client, downloadedBlob, type V2Client } from './support/registry-http';
@@ -107,14 +108,7 @@ describeWithComponents(['docker', 'postgres', 'rabbitmq'], 'online garbage colle
     db = await openDatabase({ url: stack.databaseUrl, maxConnections: 3 });
     prisma = createPrismaClient(PrismaClient, db);
     const { s3 } = stack;
-    bucket = new S3BlobStore({
-      endpoint: s3.endpoint,
-      region: s3.region,
-      bucket: s3.bucket,
-      accessKeyId: s3.accessKeyId,
-      secretAccessKey: s3.secretAccessKey,
-      forcePathStyle: true,
-    });
+    bucket = bucketOf(s3);
     docker = await createDockerCli();
     workDir = await makeTempDir('e2e-gc');
   }, DISTRIBUTED_START_TIMEOUT_MS);

@@ -1,4 +1,12 @@
-import { freeLoopbackPort, startNodeScript, waitUntil, type NodeProcess } from './processes';
+import { randomSecret } from './identity-world';
+import {
+  freeLoopbackPort,
+  makeTempDir,
+  removeDir,
+  startNodeScript,
+  waitUntil,
+  type NodeProcess,
+} from './processes';
 
 /**
  * Standalone mode as a user runs it after `pnpm run build`: one process, PGlite and blobs under
@@ -47,4 +55,48 @@ export async function startStandalone(
     throw error;
   }
   return { process: started, port, base };
+}
+
+/** A standalone instance on its own data directory, its EXTERNAL_URL the address tests use. */
+export interface OwnStandalone {
+  instance: StandaloneInstance;
+  dataDir: string;
+  rootToken: string;
+  /** `127.0.0.1:<port>`, as docker and skopeo are given it. */
+  host: string;
+  /** Stops the process and removes its data directory. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts standalone mode on a fresh data directory with a generated root token; EXTERNAL_URL is
+ * the loopback address the clients are given, so token realms and links point back to it.
+ */
+export async function startOwnStandalone(
+  name: string,
+  env: Record<string, string> = {},
+): Promise<OwnStandalone> {
+  const dataDir = await makeTempDir(name);
+  const rootToken = randomSecret();
+  const port = await freeLoopbackPort();
+  const host = `127.0.0.1:${port}`;
+  try {
+    const instance = await startStandalone(
+      { DATA_DIR: dataDir, EXTERNAL_URL: `http://${host}`, INITIAL_ROOT_TOKEN: rootToken, ...env },
+      { port },
+    );
+    return {
+      instance,
+      dataDir,
+      rootToken,
+      host,
+      async stop() {
+        await instance.process.stop();
+        await removeDir(dataDir);
+      },
+    };
+  } catch (error) {
+    await removeDir(dataDir);
+    throw error;
+  }
 }

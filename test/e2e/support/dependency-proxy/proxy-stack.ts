@@ -1,10 +1,8 @@
 import { openDatabase, type Database } from '@stowage/db';
 import { cleanUpSteps } from '../clean-up';
 import { SERVICES, startDistributedStack } from '../distributed-stack';
-import { randomSecret } from '../identity-world';
-import { freeLoopbackPort, makeTempDir, removeDir } from '../processes';
 import { restApi, type RestApi } from '../rest-api';
-import { startStandalone, type StandaloneInstance } from '../standalone';
+import { startOwnStandalone } from '../standalone';
 
 /**
  * The Stowage whose dependency proxy is under test, in either mode, with what the proxy tests
@@ -40,41 +38,28 @@ export interface ProxyStack {
 const PROXY_ENV = { DEPENDENCY_PROXY_TTL_SCHEDULE_SECONDS: '1' };
 
 export async function startStandaloneProxyStack(name: string): Promise<ProxyStack> {
-  const dataDir = await makeTempDir(name);
-  const rootToken = randomSecret();
-  const port = await freeLoopbackPort();
-  const host = `127.0.0.1:${port}`;
-  let instance: StandaloneInstance | undefined;
+  const own = await startOwnStandalone(name, PROXY_ENV);
+  const { instance } = own;
   try {
-    // EXTERNAL_URL is the address the clients are given, so the token realm in the challenge is too.
-    instance = await startStandalone(
-      { DATA_DIR: dataDir, EXTERNAL_URL: `http://${host}`, INITIAL_ROOT_TOKEN: rootToken, ...PROXY_ENV },
-      { port },
-    );
     // Standalone's services listen on ports the OS picks; each logs its address once.
     const listening = await instance.process.waitForLog(
       (line) => line.message === 'dependency-proxy listening' && typeof line.url === 'string',
       10_000,
     );
-    const running = instance;
     return {
       mode: 'standalone',
       base: instance.base,
-      host,
-      rootToken,
-      api: restApi(instance.base, rootToken),
+      host: own.host,
+      rootToken: own.rootToken,
+      api: restApi(instance.base, own.rootToken),
       proxyServiceUrl: String(listening.url),
-      pids: () => ({ stowage: running.process.pid }),
+      pids: () => ({ stowage: instance.process.pid }),
       database: undefined,
-      describe: () => running.process.describe(),
-      async stop() {
-        await running.process.stop();
-        await removeDir(dataDir);
-      },
+      describe: () => instance.process.describe(),
+      stop: () => own.stop(),
     };
   } catch (error) {
-    await instance?.process.stop();
-    await removeDir(dataDir);
+    await own.stop();
     throw error;
   }
 }

@@ -1,11 +1,10 @@
 import path from 'node:path';
-import { FilesystemBlobStore, S3BlobStore, type BlobStore } from '@stowage/blob-store';
+import { FilesystemBlobStore, type BlobStore } from '@stowage/blob-store';
 import { cleanUpSteps } from '../clean-up';
 import { startDistributedStack } from '../distributed-stack';
-import { randomSecret } from '../identity-world';
-import { freeLoopbackPort, makeTempDir, removeDir } from '../processes';
 import { restApi, type RestApi } from '../rest-api';
-import { startStandalone, type StandaloneInstance } from '../standalone';
+import { bucketOf } from '../s3-bucket';
+import { startOwnStandalone } from '../standalone';
 
 /** Small enough that a test can send a file over it; every format's files in the tests are smaller. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
@@ -32,52 +31,23 @@ async function keysIn(store: BlobStore, prefix: string): Promise<string[]> {
 }
 
 export async function startStandalonePackageStack(name: string): Promise<PackageStack> {
-  const dataDir = await makeTempDir(name);
-  const rootToken = randomSecret();
-  const port = await freeLoopbackPort();
-  let instance: StandaloneInstance | undefined;
-  try {
-    instance = await startStandalone(
-      {
-        DATA_DIR: dataDir,
-        EXTERNAL_URL: `http://127.0.0.1:${port}`,
-        INITIAL_ROOT_TOKEN: rootToken,
-        ...PACKAGE_ENV,
-      },
-      { port },
-    );
-    const running = instance;
-    const storage = new FilesystemBlobStore({ directory: path.join(dataDir, 'blobs') });
-    return {
-      mode: 'standalone',
-      storedKeys: (prefix) => keysIn(storage, prefix),
-      base: instance.base,
-      rootToken,
-      api: restApi(instance.base, rootToken),
-      describe: () => running.process.describe(),
-      async stop() {
-        await running.process.stop();
-        await removeDir(dataDir);
-      },
-    };
-  } catch (error) {
-    await instance?.process.stop();
-    await removeDir(dataDir);
-    throw error;
-  }
+  const own = await startOwnStandalone(name, PACKAGE_ENV);
+  const { instance } = own;
+  const storage = new FilesystemBlobStore({ directory: path.join(own.dataDir, 'blobs') });
+  return {
+    mode: 'standalone',
+    storedKeys: (prefix) => keysIn(storage, prefix),
+    base: instance.base,
+    rootToken: own.rootToken,
+    api: restApi(instance.base, own.rootToken),
+    describe: () => instance.process.describe(),
+    stop: () => own.stop(),
+  };
 }
 
 export async function startDistributedPackageStack(name: string): Promise<PackageStack> {
   const stack = await startDistributedStack(name, { extraEnv: PACKAGE_ENV });
-  const { s3 } = stack;
-  const storage = new S3BlobStore({
-    endpoint: s3.endpoint,
-    region: s3.region,
-    bucket: s3.bucket,
-    accessKeyId: s3.accessKeyId,
-    secretAccessKey: s3.secretAccessKey,
-    forcePathStyle: true,
-  });
+  const storage = bucketOf(stack.s3);
   return {
     mode: 'distributed',
     storedKeys: (prefix) => keysIn(storage, prefix),
