@@ -1,7 +1,8 @@
 import { genericFormat } from './generic';
 import type { PackageFormat } from './package-format';
+import { pypiFormat } from './pypi';
 
 /** Every format with endpoints; a new format is one more entry. */
-export const ALL_FORMATS: readonly PackageFormat[] = [genericFormat];
+export const ALL_FORMATS: readonly PackageFormat[] = [genericFormat, pypiFormat];
 
 export type { PackageFormat } from './package-format';
