@@ -80,7 +80,9 @@ export async function readStoredZipEntries(
     for await (const entry of zip.eachEntry()) {
       if (!pick(entry.fileName)) continue;
       if (entry.uncompressedSize > maxBytes) {
-        throw new InvalidPackageInputError(`archive entry ${entry.fileName} is larger than ${maxBytes} bytes`);
+        throw new InvalidPackageInputError(
+          `archive entry ${entry.fileName} is larger than ${maxBytes} bytes`,
+        );
       }
       const stream = await zip.openReadStreamPromise(entry).catch((error: unknown) => {
         throw notAZip(error);

@@ -36,12 +36,15 @@ export async function wheelCoreMetadata(
   );
   if (entries.length !== 1) {
     throw new InvalidPackageInputError(
-      entries.length === 0 ? 'the wheel has no .dist-info/METADATA' : 'the wheel has more than one .dist-info/METADATA',
+      entries.length === 0
+        ? 'the wheel has no .dist-info/METADATA'
+        : 'the wheel has more than one .dist-info/METADATA',
     );
   }
   const content = entries[0]!.content;
   const text = content.toString('utf8');
   // Kept as text: bytes that are not UTF-8 (which core metadata must be) would not survive the trip.
-  if (!Buffer.from(text, 'utf8').equals(content)) throw new InvalidPackageInputError('the wheel\'s METADATA is not UTF-8');
+  if (!Buffer.from(text, 'utf8').equals(content))
+    throw new InvalidPackageInputError("the wheel's METADATA is not UTF-8");
   return { text, sha256: createHash('sha256').update(content).digest('hex') };
 }

@@ -27,6 +27,7 @@ export function chooseRepresentation(req: Request): Representation | null {
   if (!chosen) return null;
   // `latest` names the newest version, which is v1 (and says so in its Content-Type).
   const kind = chosen.endsWith('+json') ? 'json' : 'html';
-  const contentType = chosen === LEGACY_HTML_TYPE ? 'text/html; charset=utf-8' : kind === 'json' ? JSON_TYPE : HTML_TYPE;
+  const contentType =
+    chosen === LEGACY_HTML_TYPE ? 'text/html; charset=utf-8' : kind === 'json' ? JSON_TYPE : HTML_TYPE;
   return { kind, contentType };
 }

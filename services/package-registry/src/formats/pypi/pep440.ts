@@ -40,7 +40,8 @@ export function normalizePep440(version: string): string | null {
   let normal = '';
   if (groups.epoch !== undefined && number(groups.epoch) !== '0') normal += `${number(groups.epoch)}!`;
   normal += groups.release!.split('.').map(number).join('.');
-  if (groups.pre !== undefined) normal += `${PRE_LABELS[groups.preLabel!.toLowerCase()]}${number(groups.preNumber)}`;
+  if (groups.pre !== undefined)
+    normal += `${PRE_LABELS[groups.preLabel!.toLowerCase()]}${number(groups.preNumber)}`;
   if (groups.post !== undefined) normal += `.post${number(groups.postNumber1 ?? groups.postNumber2)}`;
   if (groups.dev !== undefined) normal += `.dev${number(groups.devNumber)}`;
   if (groups.local !== undefined) {

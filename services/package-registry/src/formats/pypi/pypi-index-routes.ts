@@ -7,7 +7,13 @@ import { sendPackageFile } from '../../core/serve-file';
 import { chooseRepresentation, type Representation } from './index-negotiation';
 import { distributionFileRow, indexRows, projectNames } from './pypi-queries';
 import type { PypiScope, ScopeResolver } from './pypi-scope';
-import { projectListHtml, projectListJson, projectPageHtml, projectPageJson, type IndexFile } from './simple-index';
+import {
+  projectListHtml,
+  projectListJson,
+  projectPageHtml,
+  projectPageJson,
+  type IndexFile,
+} from './simple-index';
 
 /**
  * The read side, mounted once per scope (project, group): the simple index (`/simple/`, PEP 503
@@ -40,7 +46,12 @@ function projectList(ctx: PackageContext, resolve: ScopeResolver) {
       name: project.name,
       url: `${scope.basePath}/simple/${project.normalizedName}/`,
     }));
-    send(res, representation, () => projectListHtml(projects), () => projectListJson(projects));
+    send(
+      res,
+      representation,
+      () => projectListHtml(projects),
+      () => projectListJson(projects),
+    );
   };
 }
 
@@ -70,7 +81,12 @@ function projectPage(ctx: PackageContext, resolve: ScopeResolver) {
       requiresPython: row.requiresPython,
       coreMetadataSha256: row.coreMetadataSha256,
     }));
-    send(res, representation, () => projectPageHtml(normalized, files), () => projectPageJson(normalized, files));
+    send(
+      res,
+      representation,
+      () => projectPageHtml(normalized, files),
+      () => projectPageJson(normalized, files),
+    );
   };
 }
 
@@ -108,7 +124,12 @@ function download(ctx: PackageContext, resolve: ScopeResolver) {
 }
 
 /** Mounts the read routes of one scope under `base` (e.g. `/projects/:id/packages/pypi`). */
-export function mountIndexRoutes(router: Router, ctx: PackageContext, base: string, resolve: ScopeResolver): void {
+export function mountIndexRoutes(
+  router: Router,
+  ctx: PackageContext,
+  base: string,
+  resolve: ScopeResolver,
+): void {
   router.get(`${base}/simple`, projectList(ctx, resolve));
   router.get(`${base}/simple/:name`, projectPage(ctx, resolve));
   router.get(`${base}/files/:sha256/:fileName`, download(ctx, resolve));

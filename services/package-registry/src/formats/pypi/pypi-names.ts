@@ -74,10 +74,12 @@ export function distributionFile(fileName: string, name: string, version: string
     }
   } else if (lower.endsWith('.egg')) {
     const parts = fileName.slice(0, -'.egg'.length).split('-');
-    if (parts.length >= 2 && parts.length <= 4) found = { kind: 'egg', namePart: parts[0]!, versionPart: parts[1]! };
+    if (parts.length >= 2 && parts.length <= 4)
+      found = { kind: 'egg', namePart: parts[0]!, versionPart: parts[1]! };
   } else {
     const suffix = SDIST_SUFFIXES.find((candidate) => lower.endsWith(candidate));
-    if (suffix) return orRefuse(splitSdistStem(fileName.slice(0, -suffix.length), name, version), name, version);
+    if (suffix)
+      return orRefuse(splitSdistStem(fileName.slice(0, -suffix.length), name, version), name, version);
   }
   if (found && (!sameProject(found.namePart, name) || !sameVersion(found.versionPart, version))) found = null;
   return orRefuse(found, name, version);

@@ -26,7 +26,13 @@ const MAX_DESCRIPTION = 4000;
 const MAX_SHORT_FIELD = 255;
 
 /** Core metadata fields kept on the package, as GitLab's pypi metadatum has them. */
-const PACKAGE_FIELDS = ['metadata_version', 'summary', 'keywords', 'author_email', 'description_content_type'];
+const PACKAGE_FIELDS = [
+  'metadata_version',
+  'summary',
+  'keywords',
+  'author_email',
+  'description_content_type',
+];
 
 function required(form: UploadForm, name: string): string {
   const value = firstField(form, name);
@@ -45,7 +51,9 @@ function shortField(form: UploadForm, name: string): string | undefined {
 
 /** JSON with the empty fields left out. */
 function present(entries: Record<string, string | undefined>): Prisma.InputJsonObject {
-  return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== undefined && value !== ''));
+  return Object.fromEntries(
+    Object.entries(entries).filter(([, value]) => value !== undefined && value !== ''),
+  );
 }
 
 interface CheckedUpload {
@@ -65,7 +73,10 @@ async function checkUpload(ctx: PackageContext, form: UploadForm): Promise<Check
   const version = pypiVersion(required(form, 'version'));
   const fileName = checkFileName(form.fileName);
   const distribution = distributionFile(fileName, name, version);
-  verifyChecksums(form.staged, { sha256: firstField(form, 'sha256_digest'), md5: firstField(form, 'md5_digest') });
+  verifyChecksums(form.staged, {
+    sha256: firstField(form, 'sha256_digest'),
+    md5: firstField(form, 'md5_digest'),
+  });
   const requiresPython = shortField(form, 'requires_python');
   const coreMetadata =
     distribution.kind === 'wheel'

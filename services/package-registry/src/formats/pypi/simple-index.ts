@@ -25,7 +25,13 @@ export interface IndexProject {
   url: string;
 }
 
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
+const ESCAPES: Record<string, string> = {
+  '&': '&amp;',
+  '<': '&lt;',
+  '>': '&gt;',
+  '"': '&quot;',
+  "'": '&#39;',
+};
 
 /** Text safe inside an element or a double-quoted attribute. */
 export const escapeHtml = (text: string): string => text.replace(/[&<>"']/g, (char) => ESCAPES[char]!);
@@ -97,5 +103,8 @@ export function projectListHtml(projects: readonly IndexProject[]): string {
 
 /** PEP 691's root page. */
 export function projectListJson(projects: readonly IndexProject[]): object {
-  return { meta: { 'api-version': API_VERSION }, projects: projects.map((project) => ({ name: project.name })) };
+  return {
+    meta: { 'api-version': API_VERSION },
+    projects: projects.map((project) => ({ name: project.name })),
+  };
 }

@@ -4,7 +4,11 @@ import busboy from 'busboy';
 import type { BlobStore } from '@stowage/blob-store';
 import { discardStaged, stageFile, type StagedFile } from '../../core/file-staging';
 import type { PackageLimits } from '../../core/package-context';
-import { FileTooLargeError, IncompleteUploadError, InvalidPackageInputError } from '../../core/package-errors';
+import {
+  FileTooLargeError,
+  IncompleteUploadError,
+  InvalidPackageInputError,
+} from '../../core/package-errors';
 
 /**
  * twine's upload, a multipart/form-data body: text fields (`name`, `version`, digests, core
@@ -42,6 +46,8 @@ function parserFor(headers: IncomingHttpHeaders, limits: PackageLimits) {
   try {
     return busboy({
       headers,
+      // The file name as sent, so `../x` or `/x` is refused rather than quietly cut to its last segment.
+      preservePath: true,
       limits: { fieldSize: limits.maxMetadataBytes, fields: MAX_FIELDS, files: 1, fieldNameSize: 200 },
     });
   } catch (error) {
@@ -76,13 +82,17 @@ export async function readUploadForm(
     parser.on('file', (name, stream, info) => {
       if (name !== FILE_FIELD || parsed.file) {
         stream.resume();
-        fail(new InvalidPackageInputError(`unexpected file part "${name}": send one file as "${FILE_FIELD}"`));
+        fail(
+          new InvalidPackageInputError(`unexpected file part "${name}": send one file as "${FILE_FIELD}"`),
+        );
         return;
       }
       // Busboy ends the part with an error when the body stops inside it: that is the client's
       // broken upload, so staging sees it as one.
       const part = new PassThrough();
-      stream.on('error', () => part.destroy(new IncompleteUploadError('the multipart body ended inside the file')));
+      stream.on('error', () =>
+        part.destroy(new IncompleteUploadError('the multipart body ended inside the file')),
+      );
       stream.pipe(part);
       const staging = stageFile(blobs, part, { maxBytes: limits.maxFileBytes });
       // Settled below; a refusal mid-body (too large) must not wait for a body we will not read.
@@ -92,7 +102,9 @@ export async function readUploadForm(
       });
       parsed.file = { name: info.filename ?? '', staging };
     });
-    parser.on('filesLimit', () => fail(new InvalidPackageInputError('only one file may be uploaded at a time')));
+    parser.on('filesLimit', () =>
+      fail(new InvalidPackageInputError('only one file may be uploaded at a time')),
+    );
     parser.on('fieldsLimit', () => fail(new InvalidPackageInputError(`more than ${MAX_FIELDS} form fields`)));
     parser.on('error', (error: Error) => {
       fail(new InvalidPackageInputError(`multipart body is malformed: ${error.message}`));
