@@ -45,6 +45,31 @@ export async function readableProjectsBelow(
   return options.excludeSubgroups ? directlyIn(below, namespacePath) : below;
 }
 
+/**
+ * Instance level (`/packages/maven/...`): the projects holding a live package of this type and
+ * name whose packages the caller may read. Packages are found by name first, then each project
+ * is asked about, so a lookup costs one authorize call per project holding the name.
+ */
+export async function readableProjectsWithPackage(
+  ctx: PackageContext,
+  caller: Caller,
+  res: Response,
+  packageType: string,
+  normalizedName: string,
+): Promise<Map<number, ProjectAccess>> {
+  const rows = await ctx.prisma.package.findMany({
+    where: { packageType, normalizedName, status: { not: 'pending_destruction' } },
+    distinct: ['projectId'],
+    select: { projectId: true },
+  });
+  return readableProjects(
+    ctx,
+    caller,
+    res,
+    rows.map((row) => row.projectId),
+  );
+}
+
 /** `/groups/:id/...`: the group, the caller, and the projects below it whose packages the caller may read. */
 export async function groupReadableProjects(
   ctx: PackageContext,

@@ -133,6 +133,16 @@ export async function projectAccess(
   return access;
 }
 
+/**
+ * What to answer when a lookup across several projects (group or instance level) finds nothing the
+ * caller may read: 404 for signed-in callers, but 401 with a Basic challenge for anonymous ones,
+ * because Maven and pip send their credentials only after a challenge and the thing they want may
+ * well be in a project they can read once signed in. Telling nothing about whether it exists.
+ */
+export function notFoundFor(caller: Caller, res: Response, what = 'Package'): AccessRefusedError {
+  return caller.credentials === null ? refuseAnonymously(res) : new AccessRefusedError(404, what);
+}
+
 /** Authorize calls in flight at once while a listing checks its projects. */
 const GRANT_CONCURRENCY = 8;
 

@@ -1,8 +1,9 @@
 import { genericFormat } from './generic';
+import { mavenFormat } from './maven';
 import type { PackageFormat } from './package-format';
 import { pypiFormat } from './pypi';
 
 /** Every format with endpoints; a new format is one more entry. */
-export const ALL_FORMATS: readonly PackageFormat[] = [genericFormat, pypiFormat];
+export const ALL_FORMATS: readonly PackageFormat[] = [genericFormat, pypiFormat, mavenFormat];
 
 export type { PackageFormat } from './package-format';
