@@ -61,6 +61,8 @@ function text(value: unknown): string | undefined {
 
 const node = (value: unknown): Node => (value !== null && typeof value === 'object' ? (value as Node) : {});
 const list = (value: unknown): Node[] => (Array.isArray(value) ? value.map(node) : []);
+const texts = (value: unknown): string[] =>
+  Array.isArray(value) ? value.map(text).filter((v): v is string => v !== undefined) : [];
 
 function definedOnly<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
@@ -104,9 +106,7 @@ export function parseMetadataXml(document: Buffer | string): MavenMetadata {
       ? definedOnly({
           latest: text(versioning.latest),
           release: text(versioning.release),
-          versions: list(node(versioning.versions).version)
-            .map(text)
-            .filter((v): v is string => v !== undefined),
+          versions: texts(node(versioning.versions).version),
           lastUpdated: text(versioning.lastUpdated),
           snapshot: readSnapshot(versioning.snapshot),
           snapshotVersions: list(node(versioning.snapshotVersions).snapshotVersion).flatMap((entry) => {
