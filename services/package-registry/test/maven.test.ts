@@ -10,6 +10,8 @@ import { openRegistryApp, type RegistryAppFixture } from './support/registry-app
 // stand-in with two private projects in one group. The requests are the ones `mvn deploy` and
 // resolution send (see /work/notes/client-requests.md); the real client runs in test/e2e.
 
+/** PGlite's first start on a busy machine. */
+const SETUP_TIMEOUT_MS = 120_000;
 const WRITE = ['read_package', 'create_package', 'destroy_package'];
 const identity = fakeIdentity({
   tokens: ['dev-token', 'reader-token'],
@@ -73,10 +75,10 @@ describe('Maven packages', () => {
 
   beforeAll(async () => {
     fx = await openRegistryApp({ formats: [mavenFormat], identity });
-  });
+  }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await fx?.close();
-  });
+  }, SETUP_TIMEOUT_MS);
 
   const put = (path: string, body: string | Buffer, headers: Record<string, string> = dev) =>
     request(fx.app).put(path).set(headers).send(Buffer.from(body));
