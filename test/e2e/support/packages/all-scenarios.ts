@@ -3,12 +3,15 @@ import { genericScenarios } from './generic-scenarios';
 import type { PackageFixture } from './package-fixture';
 import type { FormatProbes } from './permission-matrix';
 import { permissionScenarios } from './permission-scenarios';
+import { pypiProbes } from './pypi-probes';
+import { pypiScenarios } from './pypi-scenarios';
 
 /** Every format's probes for the permission table; a new format adds its own. */
-const PROBES: readonly FormatProbes[] = [genericProbes];
+const PROBES: readonly FormatProbes[] = [genericProbes, pypiProbes];
 
 /** Every package scenario, in the order a file runs them (the same in both modes). */
 export function packageScenarios(fx: PackageFixture): void {
   describe('generic', () => genericScenarios(fx));
+  describe('pypi', () => pypiScenarios(fx));
   describe('permissions', () => permissionScenarios(fx, PROBES));
 }
