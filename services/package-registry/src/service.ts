@@ -1,14 +1,11 @@
-import express from 'express';
 import { createMetrics, runService, type RunningService } from '@stowage/http';
 import { createIdentityClient } from '@stowage/identity-client';
 import type { Logger } from '@stowage/logging';
 import { PrismaClient } from '@stowage/package-registry-data';
 import { type Infrastructure, infrastructureChecks, openServiceData } from '@stowage/runtime';
 import type { PackageLimitsConfig, PackageRegistryConfig } from './config';
-import { packageGitlabErrorFormat } from './core/error-formats';
 import type { PackageContext } from './core/package-context';
-import { ALL_FORMATS } from './formats';
-import { packagesApi } from './http/api';
+import { mountPackageRoutes, packageErrorFormat } from './http/package-routes';
 import { PACKAGE_REGISTRY_MIGRATIONS_DIR, PACKAGE_REGISTRY_SCHEMA } from './schema';
 
 const DEFAULT_LIMITS: PackageLimitsConfig = {
@@ -58,20 +55,9 @@ export async function startPackageRegistry(options: PackageRegistryStartOptions)
       service: 'package-registry',
       collectProcessMetrics: options.collectProcessMetrics ?? true,
     }),
-    // Each format's clients read errors in their own shape; GitLab's everywhere else.
-    errorFormat: (req) => {
-      const path = req.path.replace(/^\/api\/v4/, '');
-      return (
-        ALL_FORMATS.find((format) => format.errors?.matches(path))?.errors?.format ?? packageGitlabErrorFormat
-      );
-    },
+    errorFormat: packageErrorFormat,
     ...infrastructureChecks(infra),
-    routes: (app) => {
-      const api = express.Router();
-      packagesApi(api, ctx);
-      for (const format of ALL_FORMATS) format.routes(api, ctx);
-      app.use('/api/v4', api);
-    },
+    routes: (app) => mountPackageRoutes(app, ctx),
     async onStop() {
       await identityEvents.close();
       await data.close();
