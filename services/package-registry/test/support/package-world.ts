@@ -48,6 +48,7 @@ export async function openPackageWorld(limits: Partial<PackageLimits> = {}): Pro
   await migrate(db, { schema: PACKAGE_REGISTRY_SCHEMA, migrationsDir: PACKAGE_REGISTRY_MIGRATIONS_DIR });
   const prisma = createPrismaClient(PrismaClient, db);
   const blobs = new FilesystemBlobStore({ directory: join(dir, 'blobs') });
+  await blobs.initialize();
   const server = http.createServer(identity.app);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
