@@ -1,4 +1,4 @@
-import type { BlobStore } from '@stowage/blob-store';
+import { deleteObjectsOlderThan, type BlobStore, type StaleObjectOutcome } from '@stowage/blob-store';
 import type { PrismaClient, ProxyDb } from './client';
 import { DEPENDENCY_PROXY_PREFIX, proxyBlobKey } from './storage-keys';
 
@@ -119,29 +119,18 @@ export interface StaleFetchOptions {
   now?: Date;
 }
 
-export interface StaleFetchOutcome {
-  deleted: number;
-  failed: number;
-}
+export type StaleFetchOutcome = StaleObjectOutcome;
 
 /**
  * Deletes what fetches that crashed (process killed mid-stream) left under
- * `dependency-proxy/fetches/`. No row names those objects, so storage is listed; a fetch that is
- * still running is younger than the cutoff and is left alone.
+ * `dependency-proxy/fetches/`; a fetch that is still running is younger than the cutoff.
  */
-export async function deleteStaleFetches(
+export function deleteStaleFetches(
   blobs: BlobStore,
   options: StaleFetchOptions = {},
 ): Promise<StaleFetchOutcome> {
-  const cutoff = (options.now ?? new Date()).getTime() - (options.olderThanMs ?? STALE_FETCH_MS);
-  const limit = options.limit ?? 100;
-  const stale: string[] = [];
-  // Collected first: deleting while a listing is being read is not something every adapter allows.
-  for await (const object of blobs.list(FETCHES_PREFIX)) {
-    if (object.modifiedAt.getTime() < cutoff) stale.push(object.key);
-    if (stale.length >= limit) break;
-  }
-  const results = await Promise.allSettled(stale.map((key) => blobs.delete(key)));
-  const failed = results.filter((result) => result.status === 'rejected').length;
-  return { deleted: stale.length - failed, failed };
+  return deleteObjectsOlderThan(blobs, FETCHES_PREFIX, {
+    ...options,
+    olderThanMs: options.olderThanMs ?? STALE_FETCH_MS,
+  });
 }

@@ -20,3 +20,4 @@ export { INTERNAL_SECRET_HEADER, requireInternalSecret } from './internal-secret
 export { callInternalApi, type InternalAnswer, type InternalCallOptions } from './internal-call';
 export type { BearerChallengeOptions } from './bearer-challenge';
 export { pageOf, setPaginationHeaders, slicePage, type Page } from './gitlab-pagination';
+export * from './grape-params';

@@ -6,3 +6,6 @@ export * from './package-types';
 export * from './package-events';
 export * from './jobs';
 export * from './storage-deletions';
+export * from './package-destruction';
+export * from './package-storage-removal';
+export * from './cleanup-policy';

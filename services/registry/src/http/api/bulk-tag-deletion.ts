@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ApiError } from '@stowage/http';
+import { ApiError, invalidParam, optionalCount, optionalString, type Params } from '@stowage/http';
 import {
   BULK_TAG_DELETE_QUEUE,
   claimBulkTagDeletion,
@@ -9,7 +9,6 @@ import {
 } from '@stowage/registry-data';
 import { enqueueOrUndo } from './enqueue-job';
 import { readableProject, requireDestroy } from './identity-access';
-import { invalidParam, optionalCount, optionalString, type Params } from './params';
 import { repositoryOfProject } from './project-repository';
 import type { RestApiContext } from './rest-api-context';
 import { checkTagNamePattern } from './tag-name-pattern';

@@ -1,8 +1,7 @@
-import { pageOf, setPaginationHeaders, slicePage } from '@stowage/http';
+import { optionalString, pageOf, setPaginationHeaders, slicePage, type Params } from '@stowage/http';
 import type { RequestHandler, Response } from 'express';
 import { listRepositoriesOfProjects, projectIdsBelow } from '@stowage/registry-data';
 import { callerOf, projectGrant, visibleGroup, type Caller, type ProjectGrant } from './identity-access';
-import { optionalString, type Params } from './params';
 import { filterByName, presentRepositories } from './repository-list';
 import type { RestApiContext } from './rest-api-context';
 

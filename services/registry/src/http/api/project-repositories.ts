@@ -1,4 +1,11 @@
-import { pageOf, setPaginationHeaders, slicePage } from '@stowage/http';
+import {
+  booleanParam,
+  optionalString,
+  pageOf,
+  setPaginationHeaders,
+  slicePage,
+  type Params,
+} from '@stowage/http';
 import type { RequestHandler } from 'express';
 import {
   listRepositoriesOfProjects,
@@ -9,7 +16,6 @@ import {
 } from '@stowage/registry-data';
 import { enqueueOrUndo } from './enqueue-job';
 import { readableProject, requireDestroy } from './identity-access';
-import { booleanParam, optionalString, type Params } from './params';
 import { repositoryOfProject } from './project-repository';
 import { filterByName, presentRepositories } from './repository-list';
 import type { RestApiContext } from './rest-api-context';

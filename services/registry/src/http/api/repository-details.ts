@@ -1,5 +1,5 @@
 import type { RequestHandler } from 'express';
-import { ApiError } from '@stowage/http';
+import { ApiError, booleanParam, type Params } from '@stowage/http';
 import {
   countTagsByRepository,
   findRepositoryById,
@@ -7,7 +7,6 @@ import {
   tagNamesByRepository,
 } from '@stowage/registry-data';
 import { callerOf, projectGrant } from './identity-access';
-import { booleanParam, type Params } from './params';
 import { repositoryJson } from './repository-json';
 import type { RestApiContext } from './rest-api-context';
 

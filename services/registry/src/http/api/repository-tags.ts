@@ -1,8 +1,7 @@
 import type { RequestHandler } from 'express';
-import { ApiError, pageOf, setPaginationHeaders } from '@stowage/http';
+import { ApiError, enumParam, pageOf, setPaginationHeaders, type Params } from '@stowage/http';
 import { deleteTag, findTagDetails, isValidTag, listTagsPage, type TagOrder } from '@stowage/registry-data';
 import { readableProject, requireDestroy } from './identity-access';
-import { enumParam, type Params } from './params';
 import { repositoryOfProject } from './project-repository';
 import { tagDetailsJson, tagJson } from './repository-json';
 import type { RestApiContext } from './rest-api-context';
