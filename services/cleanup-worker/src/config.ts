@@ -23,7 +23,8 @@ export interface CleanupWorkerConfig
     InfrastructureConfig,
     CleanupPolicyConfig,
     GarbageCollectionConfig,
-    DependencyProxyCleanupConfig {
+    DependencyProxyCleanupConfig,
+    PackageCleanupConfig {
   concurrency: number;
 }
 
@@ -45,6 +46,20 @@ export const dependencyProxyCleanupOptions = {
     format: 'nat',
     default: 86400,
     env: 'DEPENDENCY_PROXY_TTL_INTERVAL_SECONDS',
+  },
+};
+
+/** The package registry's cleanup policies: how often to look for projects whose run is due (each runs every 12 hours). */
+export interface PackageCleanupConfig {
+  packageCleanupScheduleSeconds: number;
+}
+
+export const packageCleanupOptions = {
+  packageCleanupScheduleSeconds: {
+    doc: 'Seconds between two looks for package cleanup policies due a run (every replica looks; each run is queued once, every 12 hours per project); 0: never.',
+    format: 'nat',
+    default: 600,
+    env: 'PACKAGE_CLEANUP_POLICY_SCHEDULE_SECONDS',
   },
 };
 
@@ -106,6 +121,7 @@ export const cleanupWorkerSchema = {
   ...cleanupPolicyOptions,
   ...garbageCollectionOptions,
   ...dependencyProxyCleanupOptions,
+  ...packageCleanupOptions,
 };
 
 export function loadCleanupWorkerConfig(env: NodeJS.ProcessEnv = process.env): CleanupWorkerConfig {

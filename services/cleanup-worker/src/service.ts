@@ -9,6 +9,7 @@ import {
   type RunningService,
 } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
+import { PrismaClient as PackagePrismaClient } from '@stowage/package-registry-data';
 import { PrismaClient } from '@stowage/registry-data';
 import { type Infrastructure, infrastructureChecks } from '@stowage/runtime';
 import {
@@ -22,22 +23,28 @@ import type {
   CleanupWorkerConfig,
   DependencyProxyCleanupConfig,
   GarbageCollectionConfig,
+  PackageCleanupConfig,
 } from './config';
 import { GarbageCollector } from './gc/garbage-collector';
 import { createGcMetrics } from './gc/gc-metrics';
+import { startPackageStorageSweeper } from './gc/package-storage-sweeper';
 import { startProxyStorageSweeper } from './gc/proxy-storage-sweeper';
 import { createJobHandlers, MAX_JOB_ATTEMPTS, type JobHandlers } from './jobs/job-handlers';
 import { countedJob, createCleanupJobMetrics } from './jobs/job-metrics';
+import { createPackageCleanupMetrics } from './jobs/package-cleanup-metrics';
+import { createPackageJobHandlers } from './jobs/package-job-handlers';
 import { createProxyCleanupMetrics } from './jobs/proxy-cleanup-metrics';
 import { createProxyJobHandlers } from './jobs/proxy-job-handlers';
 import { startCleanupPolicyScheduler } from './scheduling/cleanup-policy-scheduler';
+import { startPackageCleanupPolicyScheduler } from './scheduling/package-cleanup-policy-scheduler';
 import { startProxyTtlScheduler } from './scheduling/proxy-ttl-scheduler';
 
 export interface CleanupWorkerStartOptions {
   config: Pick<CleanupWorkerConfig, 'host' | 'port' | 'concurrency'> &
     Partial<CleanupPolicyConfig> &
     Partial<GarbageCollectionConfig> &
-    Partial<DependencyProxyCleanupConfig>;
+    Partial<DependencyProxyCleanupConfig> &
+    Partial<PackageCleanupConfig>;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus' | 'blobs'>;
   /** Replaces the handler table (tests); by default every job the worker knows. */
@@ -52,15 +59,17 @@ export interface CleanupWorkerStartOptions {
   jobRetryBackoffMs?: number;
   /** Pause between sweeps of the dependency proxy's leftover objects (default a minute; 0: never). */
   proxyStorageSweepMs?: number;
+  /** Pause between sweeps of the package registry's pending destruction and objects (default a minute; 0: never). */
+  packageStorageSweepMs?: number;
   collectProcessMetrics?: boolean;
 }
 
 /**
  * Starts a worker replica: competing consumer on every job queue it has a handler for. Replicas
  * share the queues, so adding replicas adds throughput. Its HTTP port serves only health and
- * metrics (for probes and the autoscaler). It works on the registry's and the dependency
- * proxy's tables through a client for each and never migrates them: the registry and
- * dependency-proxy services (or the migration Job) own that.
+ * metrics (for probes and the autoscaler). It works on the registry's, the dependency proxy's
+ * and the package registry's tables through a client for each and never migrates them: those
+ * services (or the migration Job) own that.
  */
 export async function startCleanupWorker(options: CleanupWorkerStartOptions): Promise<RunningService> {
   const { config, logger, infra } = options;
@@ -72,6 +81,8 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
   const registry = createPrismaClient(PrismaClient, infra.db);
   const proxy = createPrismaClient(ProxyPrismaClient, infra.db);
   const proxyMetrics = createProxyCleanupMetrics(metrics);
+  const packages = createPrismaClient(PackagePrismaClient, infra.db);
+  const packageMetrics = createPackageCleanupMetrics(metrics);
   const cleanupLimits = options.cleanupLimits ?? cleanupLimitsOf(config, logger);
   const handlers = options.handlers ?? {
     ...createJobHandlers({
@@ -89,6 +100,13 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
       logger,
       batchSize: options.batchSize,
       metrics: proxyMetrics,
+    }),
+    ...createPackageJobHandlers({
+      packages,
+      blobs: infra.blobs,
+      logger: logger.child({ component: 'package-registry' }),
+      batchSize: options.batchSize,
+      metrics: packageMetrics,
     }),
   };
   const consumers: Subscription[] = [];
@@ -111,7 +129,7 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     }
   } catch (error) {
     await Promise.allSettled(consumers.map((consumer) => consumer.close()));
-    await Promise.all([registry.$disconnect(), proxy.$disconnect()]);
+    await Promise.all([registry.$disconnect(), proxy.$disconnect(), packages.$disconnect()]);
     throw error;
   }
   logger.info('consuming job queues', { queues: Object.keys(handlers) });
@@ -137,8 +155,29 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     metrics: proxyMetrics,
     intervalMs: options.proxyStorageSweepMs ?? 60_000,
   });
+  const packageScheduler = startPackageCleanupPolicyScheduler({
+    packages,
+    jobs: infra.bus.jobs,
+    logger: logger.child({ component: 'package-cleanup-policy' }),
+    intervalMs: (config.packageCleanupScheduleSeconds ?? 600) * 1000,
+  });
+  const packageSweeper = startPackageStorageSweeper({
+    packages,
+    blobs: infra.blobs,
+    logger: logger.child({ component: 'package-storage' }),
+    metrics: packageMetrics,
+    batchSize: options.batchSize,
+    intervalMs: options.packageStorageSweepMs ?? 60_000,
+  });
   const stopLoops = () =>
-    Promise.all([scheduler.stop(), proxyTtlScheduler.stop(), gc?.stop(), proxySweeper.stop()]);
+    Promise.all([
+      scheduler.stop(),
+      proxyTtlScheduler.stop(),
+      packageScheduler.stop(),
+      gc?.stop(),
+      proxySweeper.stop(),
+      packageSweeper.stop(),
+    ]);
   const service = runService({
     name: 'cleanup-worker',
     listen: config,
@@ -148,10 +187,15 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     ...infrastructureChecks(infra),
     routes: () => undefined,
     async onStop() {
-      await Promise.all([scheduler.stop(), proxyTtlScheduler.stop()]);
+      await Promise.all([scheduler.stop(), proxyTtlScheduler.stop(), packageScheduler.stop()]);
       // Consumers finish the jobs they hold before the connection closes.
-      await Promise.all([gc?.stop(), proxySweeper.stop(), ...consumers.map((consumer) => consumer.close())]);
-      await Promise.all([registry.$disconnect(), proxy.$disconnect()]);
+      await Promise.all([
+        gc?.stop(),
+        proxySweeper.stop(),
+        packageSweeper.stop(),
+        ...consumers.map((consumer) => consumer.close()),
+      ]);
+      await Promise.all([registry.$disconnect(), proxy.$disconnect(), packages.$disconnect()]);
     },
   });
   // A service that fails to start (its port taken) must not leave its loops running.

@@ -15,7 +15,7 @@ import { repositoryDeletionJob } from './repository-deletion-job';
 
 /**
  * Queue name → handler. The worker consumes exactly these queues (the registry's here, the
- * dependency proxy's in createProxyJobHandlers). Package cleanup registers here when its issue lands.
+ * dependency proxy's in createProxyJobHandlers, the package registry's in createPackageJobHandlers).
  */
 export type JobHandlers = Record<string, JobHandler>;
 
