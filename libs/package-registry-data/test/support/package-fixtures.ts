@@ -21,6 +21,7 @@ export async function createPackage(
       normalizedName: name,
       version: fields.version === undefined ? '1.0.0' : fields.version,
       status: fields.status ?? 'default',
+      ...(fields.createdAt ? { createdAt: fields.createdAt } : {}),
     },
   });
 }

@@ -27,7 +27,20 @@ export async function duplicateRuleFor(
   projectPath: string,
   packageType: string,
 ): Promise<DuplicateRule> {
-  const namespaces = ancestorNamespaces(projectPath);
+  return nearestRule(db, ancestorNamespaces(projectPath), packageType);
+}
+
+/** A group's own rule for the format, or the one it inherits from its nearest ancestor with one. */
+export function namespaceDuplicateRule(
+  db: PackageDb,
+  namespacePath: string,
+  packageType: string,
+): Promise<DuplicateRule> {
+  return nearestRule(db, [namespacePath.toLowerCase(), ...ancestorNamespaces(namespacePath)], packageType);
+}
+
+/** The first of `namespaces` (nearest first, lower-cased) with a row for the format; GitLab's default otherwise. */
+async function nearestRule(db: PackageDb, namespaces: string[], packageType: string): Promise<DuplicateRule> {
   if (namespaces.length === 0) return DEFAULT_RULE;
   const rows = await db.namespacePackageSetting.findMany({
     where: { packageType, namespacePath: { in: namespaces } },

@@ -31,13 +31,17 @@ export interface PackagePresentation {
   tags?: PackageTag[];
   buildInfos?: PackageBuildInfo[];
   externalUrl: string;
+  /** Whether the caller may delete it: GitLab gives `delete_api_path` only then. */
+  canDestroy?: boolean;
 }
 
-/** `_links.web_path` (the package's page) and `delete_api_path`, as GitLab gives them. */
-export function packageLinks(pkg: Package, externalUrl: string) {
+/** `_links.web_path` (the package's page) and, for callers who may delete it, `delete_api_path`. */
+export function packageLinks(pkg: Package, externalUrl: string, canDestroy = true) {
   return {
     web_path: `/${pkg.projectPath}/-/packages/${pkg.id}`,
-    delete_api_path: `${externalUrl}/api/v4/projects/${pkg.projectId}/packages/${pkg.id}`,
+    ...(canDestroy
+      ? { delete_api_path: `${externalUrl}/api/v4/projects/${pkg.projectId}/packages/${pkg.id}` }
+      : {}),
   };
 }
 
@@ -47,6 +51,7 @@ export function presentPackage({
   tags = [],
   buildInfos = [],
   externalUrl,
+  canDestroy = true,
 }: PackagePresentation) {
   const latest = buildInfos[0];
   return {
@@ -55,7 +60,7 @@ export function presentPackage({
     version: pkg.version,
     package_type: pkg.packageType,
     status: pkg.status,
-    _links: packageLinks(pkg, externalUrl),
+    _links: packageLinks(pkg, externalUrl, canDestroy),
     created_at: pkg.createdAt.toISOString(),
     last_downloaded_at: null,
     project_id: pkg.projectId,
