@@ -20,12 +20,12 @@ export const EXTERNAL_URL = 'http://gitlab.example.test';
 export const WORLD_TIMEOUT_MS = 120_000;
 
 /**
- * Who the Packages API tests act as:
- * - group `team` (private) with subgroup `team/sub`; projects `team/app`, `team/sub/tool` (private),
- *   `team/secret` (private, nobody but the admin and team's owner sees it... and the maintainer,
- *   who is Maintainer of all of `team`); public group `open` with public project `open/site`;
- * - users: owner (Owner of team), maintainer (Maintainer of team), developer, reporter and guest
- *   of team/app only, outsider (no role), admin (instance administrator).
+ * The Packages API on PGlite, blobs in a folder, a recording job queue and a table-driven
+ * identity. Who the tests act as:
+ * - private group `team` with private subgroup `team/sub`; private projects `team/app`,
+ *   `team/sub/tool` and `team/secret`; public group `open` with public project `open/site`;
+ * - owner (Owner of team), maintainer (Maintainer of team), developer, reporter and guest of
+ *   `team/app` only, outsider (no role), admin (instance administrator).
  */
 export interface PackagesApiWorld {
   app: Express;
