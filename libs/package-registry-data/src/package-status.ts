@@ -12,8 +12,11 @@ export type PackageStatus = (typeof PACKAGE_STATUSES)[number];
 /** Statuses a client installing packages sees (GitLab hides the others from package managers). */
 export const INSTALLABLE_STATUSES: readonly PackageStatus[] = ['default', 'deprecated'];
 
-/** Statuses the Packages API lists by default (everything but what is being deleted or built). */
-export const LISTED_STATUSES: readonly PackageStatus[] = ['default', 'hidden', 'error', 'deprecated'];
+/**
+ * Statuses the Packages API lists and finds by default, as GitLab's `displayable` scope: not
+ * hidden (generic's `status=hidden` keeps a package out of listings), not being built or deleted.
+ */
+export const LISTED_STATUSES: readonly PackageStatus[] = ['default', 'error', 'deprecated'];
 
 export const PACKAGE_FILE_STATUSES = ['default', 'pending_destruction'] as const;
 export type PackageFileStatus = (typeof PACKAGE_FILE_STATUSES)[number];

@@ -8,7 +8,7 @@ let nextName = 0;
 export async function createPackage(
   prisma: PrismaClient,
   fields: Partial<
-    Pick<Package, 'projectId' | 'projectPath' | 'packageType' | 'name' | 'version' | 'status'>
+    Pick<Package, 'projectId' | 'projectPath' | 'packageType' | 'name' | 'version' | 'status' | 'createdAt'>
   > = {},
 ): Promise<Package> {
   const name = fields.name ?? `pkg-${++nextName}`;

@@ -1,5 +1,6 @@
 import { booleanParam, enumParam, optionalEnum, optionalString, type Params } from '@stowage/http';
 import {
+  LISTED_STATUSES,
   PACKAGE_STATUSES,
   PACKAGE_TYPES,
   type PackageStatus,
@@ -12,9 +13,6 @@ import {
  * /groups/:id/packages`) and the query they make. Invalid values answer Grape's 400 before any
  * lookup.
  */
-
-/** What GitLab lists when no `status` is asked for: not hidden, not being built or deleted. */
-export const DISPLAYED_STATUSES: readonly PackageStatus[] = ['default', 'error', 'deprecated'];
 
 const PROJECT_ORDERS = ['created_at', 'name', 'version', 'type'] as const;
 const GROUP_ORDERS = [...PROJECT_ORDERS, 'project_path'] as const;
@@ -50,7 +48,7 @@ export function packageWhere(
 ): Prisma.PackageWhereInput {
   return {
     projectId: { in: [...projectIds] },
-    status: filters.status ?? { in: [...DISPLAYED_STATUSES] },
+    status: filters.status ?? { in: [...LISTED_STATUSES] },
     ...(filters.packageType ? { packageType: filters.packageType } : {}),
     ...(filters.packageName ? { name: { contains: filters.packageName, mode: 'insensitive' } } : {}),
     // A version asked for names versioned packages only; otherwise versionless ones (Maven's

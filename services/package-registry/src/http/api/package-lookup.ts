@@ -1,7 +1,6 @@
 import { ApiError, integerIdParam } from '@stowage/http';
-import type { Package } from '@stowage/package-registry-data';
+import { LISTED_STATUSES, type Package } from '@stowage/package-registry-data';
 import type { PackageContext } from '../../core/package-context';
-import { DISPLAYED_STATUSES } from './package-filters';
 
 /**
  * `:package_id` of the project, as GitLab finds it for the API: a package being deleted, hidden
@@ -14,7 +13,7 @@ export async function packageOfProject(
 ): Promise<Package> {
   const id = integerIdParam(rawId, 'package_id');
   const pkg = await ctx.prisma.package.findFirst({
-    where: { id, projectId, status: { in: [...DISPLAYED_STATUSES] } },
+    where: { id, projectId, status: { in: [...LISTED_STATUSES] } },
   });
   if (!pkg) throw ApiError.notFound('Package');
   return pkg;
