@@ -98,16 +98,3 @@ export function requireAuth(accepted: (headers: IncomingHttpHeaders) => boolean,
       ? route(request)
       : { status: 401, headers: { 'WWW-Authenticate': 'Basic realm="stowage"' }, body: 'unauthorized' };
 }
-
-/** One line per request, `METHOD path [header names that carry credentials or types]`, for reports. */
-export function describeRequests(requests: readonly RecordedRequest[]): string[] {
-  return requests.map((request) => {
-    const interesting = ['authorization', 'private-token', 'content-type', 'accept']
-      .filter((name) => request.headers[name] !== undefined)
-      .map(
-        (name) =>
-          `${name}: ${name === 'authorization' ? request.headers[name]!.split(' ')[0] : request.headers[name]}`,
-      );
-    return `${request.method} ${request.path}${interesting.length ? ` [${interesting.join('; ')}]` : ''}`;
-  });
-}
