@@ -1,5 +1,7 @@
 import { genericProbes } from './generic-probes';
 import { genericScenarios } from './generic-scenarios';
+import { npmProbes } from './npm-probes';
+import { npmScenarios } from './npm-scenarios';
 import type { PackageFixture } from './package-fixture';
 import type { FormatProbes } from './permission-matrix';
 import { permissionScenarios } from './permission-scenarios';
@@ -7,11 +9,12 @@ import { pypiProbes } from './pypi-probes';
 import { pypiScenarios } from './pypi-scenarios';
 
 /** Every format's probes for the permission table; a new format adds its own. */
-const PROBES: readonly FormatProbes[] = [genericProbes, pypiProbes];
+const PROBES: readonly FormatProbes[] = [genericProbes, npmProbes, pypiProbes];
 
 /** Every package scenario, in the order a file runs them (the same in both modes). */
 export function packageScenarios(fx: PackageFixture): void {
   describe('generic', () => genericScenarios(fx));
+  describe('npm', () => npmScenarios(fx));
   describe('pypi', () => pypiScenarios(fx));
   describe('permissions', () => permissionScenarios(fx, PROBES));
 }
