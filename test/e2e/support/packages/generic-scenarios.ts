@@ -1,11 +1,11 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { writeFile } from 'node:fs/promises';
-import { connect } from 'node:net';
 import path from 'node:path';
 import { runCommand } from '@stowage/testing';
 import { succeeded } from '../client-runs';
 import type { PackageFixture } from './package-fixture';
 import { MAX_FILE_BYTES } from './package-stack';
+import { truncatedPut } from './truncated-put';
 
 /**
  * Generic packages end to end: curl uploads and downloads as GitLab's docs show it, checksums,
@@ -35,22 +35,6 @@ async function packagesNamed(fx: PackageFixture, projectId: number, name: string
   return ((await response.json()) as { name: string; version: string; status: string }[]).filter(
     (pkg) => pkg.name === name,
   );
-}
-
-/** Sends a PUT that announces more bytes than it sends, then hangs up: a truncated upload. */
-function truncatedPut(base: string, pathName: string, token: string): Promise<void> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(url.port), url.hostname, () => {
-      socket.write(
-        `PUT /api/v4${pathName} HTTP/1.1\r\nHost: ${url.host}\r\nPrivate-Token: ${token}\r\n` +
-          `Content-Length: 100000\r\n\r\n${'x'.repeat(50_000)}`,
-      );
-      setTimeout(() => socket.destroy(), 300);
-    });
-    socket.on('close', () => resolve());
-    socket.on('error', reject);
-  });
 }
 
 export function genericScenarios(fx: PackageFixture): void {

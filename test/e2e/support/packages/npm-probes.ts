@@ -6,29 +6,31 @@ import type { FormatProbes } from './permission-matrix';
  * version, the tarball in base64, its sha1 and sha512), pull downloads the tarball.
  */
 
-const nameOf = (unique: string) => `matrix-${unique.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
-const fileOf = (unique: string) => `${nameOf(unique)}-1.0.0.tgz`;
-const tarballOf = (unique: string) => Buffer.from(`tarball of ${unique}`);
-
-function publishDocument(unique: string): string {
-  const name = nameOf(unique);
-  const tarball = tarballOf(unique);
+/** The JSON `npm publish` PUTs for one version of `name`; `dist` overrides what npm computed. */
+export function npmPublishDocument(
+  name: string,
+  version: string,
+  tarball: Buffer,
+  dist: Record<string, string> = {},
+): string {
+  const file = `${name}-${version}.tgz`;
   return JSON.stringify({
     _id: name,
     name,
-    'dist-tags': { latest: '1.0.0' },
+    'dist-tags': { latest: version },
     versions: {
-      '1.0.0': {
+      [version]: {
         name,
-        version: '1.0.0',
+        version,
         dist: {
           shasum: createHash('sha1').update(tarball).digest('hex'),
           integrity: `sha512-${createHash('sha512').update(tarball).digest('base64')}`,
+          ...dist,
         },
       },
     },
     _attachments: {
-      [fileOf(unique)]: {
+      [file]: {
         content_type: 'application/octet-stream',
         data: tarball.toString('base64'),
         length: tarball.length,
@@ -37,14 +39,18 @@ function publishDocument(unique: string): string {
   });
 }
 
+const nameOf = (unique: string) => `matrix-${unique.toLowerCase().replace(/[^a-z0-9]+/g, '-')}`;
+
 export const npmProbes: FormatProbes = {
   type: 'npm',
   publish: (fx, project, as, unique) =>
     fx.call('PUT', `/projects/${project.id}/packages/npm/${nameOf(unique)}`, {
       as,
       headers: { 'Content-Type': 'application/json' },
-      body: publishDocument(unique),
+      body: npmPublishDocument(nameOf(unique), '1.0.0', Buffer.from(`tarball of ${unique}`)),
     }),
   pull: (fx, project, as, unique) =>
-    fx.call('GET', `/projects/${project.id}/packages/npm/${nameOf(unique)}/-/${fileOf(unique)}`, { as }),
+    fx.call('GET', `/projects/${project.id}/packages/npm/${nameOf(unique)}/-/${nameOf(unique)}-1.0.0.tgz`, {
+      as,
+    }),
 };

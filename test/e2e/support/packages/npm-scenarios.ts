@@ -14,6 +14,7 @@ import {
   type NpmClient,
 } from './clients';
 import type { Credential } from '../identity-world';
+import { npmBadInputScenario } from './npm-bad-input';
 import type { PackageFixture } from './package-fixture';
 
 /**
@@ -21,7 +22,8 @@ import type { PackageFixture } from './package-fixture';
  * documentation has it: the Developer publishes a scoped package to the private project; the
  * Reporter installs it into empty projects from the project, the group and the instance endpoint
  * (the scope names the group); dist-tags are added and removed; a version is deprecated; the same
- * version published again is refused with npm's 403. One publish or install per step.
+ * version published again is refused with npm's 403; bad publishes store nothing. One publish or
+ * install per step.
  */
 
 const VERSION = '1.0.0';
@@ -132,4 +134,6 @@ export function npmScenarios(fx: PackageFixture): void {
     expect(output).toContain('E403');
     expect(output).toContain(`previously published version ${VERSION}`);
   });
+
+  npmBadInputScenario(fx);
 }
