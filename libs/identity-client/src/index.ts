@@ -1,7 +1,9 @@
 export type {
+  AccessLevel,
   AuthorizeRequest,
   AuthorizeResponse,
   IdentityCredentials,
+  JobPipeline,
   Principal,
   TargetRef,
 } from './authorize-contract';

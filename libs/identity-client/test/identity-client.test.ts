@@ -19,10 +19,18 @@ const ANSWER: AuthorizeResponse = {
     admin: true,
     credential: 'personal_access_token:3',
   },
-  project: { id: 12, full_path: 'g/p', visibility: 'private' },
+  project: { id: 12, full_path: 'g/p', visibility: 'private', access_level: 40 },
   group: null,
   granted: ['read_package'],
 };
+
+const JOB_PRINCIPAL = {
+  kind: 'job_token',
+  user_id: 2,
+  username: 'ci',
+  project_id: 12,
+  credential: 'job_token:9',
+} as const;
 
 const REQUEST: AuthorizeRequest = {
   credentials: { kind: 'private_token', token: 'glpat-secret' },
@@ -105,6 +113,37 @@ describe('createIdentityClient', () => {
       const answer = await clientFor().authorize(REQUEST);
 
       expect(answer).toEqual({ ...ANSWER, principal: { kind: 'anonymous' } });
+    });
+
+    it('when a job token has a pipeline, then the principal carries it', async () => {
+      const pipeline = { id: 3_000_000_000, ref: 'main', sha: 'a'.repeat(40) };
+      authToken.reply = () => ({
+        status: 200,
+        body: { ...ANSWER, principal: { ...JOB_PRINCIPAL, pipeline } },
+      });
+
+      const answer = await clientFor().authorize(REQUEST);
+
+      expect(answer.principal).toEqual({ ...JOB_PRINCIPAL, pipeline });
+    });
+
+    it('when an older auth-token leaves out the role and the pipeline, then they read as 0 and null', async () => {
+      authToken.reply = () => ({
+        status: 200,
+        body: {
+          ...ANSWER,
+          principal: JOB_PRINCIPAL,
+          project: { id: 12, full_path: 'g/p', visibility: 'private' },
+        },
+      });
+
+      const answer = await clientFor().authorize(REQUEST);
+
+      expect(answer).toEqual({
+        ...ANSWER,
+        principal: { ...JOB_PRINCIPAL, pipeline: null },
+        project: { id: 12, full_path: 'g/p', visibility: 'private', access_level: 0 },
+      });
     });
 
     it('when the URL is not http(s), then creating the client throws', () => {
@@ -190,6 +229,13 @@ describe('createIdentityClient', () => {
       ['granted that is not a list of strings', { ...ANSWER, granted: [1] }],
       ['a project without an id', { ...ANSWER, project: { full_path: 'g/p', visibility: 'private' } }],
       ['a group without its visibility', { ...ANSWER, group: { id: 4, full_path: 'g' } }],
+      ['a role that is no GitLab level', { ...ANSWER, project: { ...ANSWER.project, access_level: 35 } }],
+      ['a role as text', { ...ANSWER, project: { ...ANSWER.project, access_level: '40' } }],
+      ['a pipeline without an id', { ...ANSWER, principal: { ...JOB_PRINCIPAL, pipeline: { ref: 'main' } } }],
+      [
+        'a pipeline sha that is a number',
+        { ...ANSWER, principal: { ...JOB_PRINCIPAL, pipeline: { id: 1, sha: 7 } } },
+      ],
     ])('when the answer has %s, then it rejects with IdentityUnavailableError', async (_case, body) => {
       authToken.reply = () => ({ status: 200, body });
 
@@ -335,6 +381,25 @@ describe('createIdentityClient', () => {
       await sleep(50);
       for (const replica of replicas) await replica.authorize(REQUEST);
       expect(authToken.calls).toHaveLength(4);
+    });
+
+    it.each([
+      ['identity.project.updated', { project_id: 12, full_path: 'g/p' }],
+      ['identity.settings.updated', {}],
+      ['identity.token.revoked', { credential: 'job_token:9', revoked_at: '2026-01-01T00:00:00Z' }],
+      ['identity.user.blocked', { user_id: 1, blocked_at: '2026-01-01T00:00:00Z' }],
+      ['identity.group.updated', { namespace_id: 4, full_path: 'g' }],
+    ])('when %s is published, then the cache is dropped', async (type, payload) => {
+      const client = clientFor();
+      await client.invalidateOnIdentityEvents(bus, 'package-registry');
+      await client.authorize(REQUEST);
+
+      await bus.publish(newEvent(type, 'auth-token', payload));
+
+      await waitFor('the client to ask again', async () => {
+        await client.authorize(REQUEST);
+        return authToken.calls.length === 2;
+      });
     });
 
     it('when a non-identity event is published, then the cache is kept', async () => {

@@ -146,6 +146,7 @@ describe('POST /internal/v1/authorize', () => {
           username: developer.username,
           project_id: privateProject.id,
           credential: `job_token:${job.id}`,
+          pipeline: null,
         },
       ],
     ];
@@ -190,7 +191,12 @@ describe('POST /internal/v1/authorize', () => {
       });
       expect(response.status).toBe(200);
       expect(response.body).toMatchObject({
-        project: { id: privateProject.id, full_path: privateProject.fullPath, visibility: 'private' },
+        project: {
+          id: privateProject.id,
+          full_path: privateProject.fullPath,
+          visibility: 'private',
+          access_level: ACCESS_LEVEL.developer,
+        },
         group: null,
         granted: ['read_package', 'create_package', 'read_container_image', 'create_container_image'],
       });
@@ -215,7 +221,12 @@ describe('POST /internal/v1/authorize', () => {
       abilities: ['read_package', 'create_package'],
     });
     expect(onPublic.body).toMatchObject({
-      project: { id: publicProject.id, full_path: publicProject.fullPath, visibility: 'public' },
+      project: {
+        id: publicProject.id,
+        full_path: publicProject.fullPath,
+        visibility: 'public',
+        access_level: 0,
+      },
       granted: ['read_package'],
     });
   });
@@ -255,5 +266,68 @@ describe('POST /internal/v1/authorize', () => {
     expect(asOutsider.body).toMatchObject({ group: null, granted: [] });
     const anonymous = await authorize({ group: group.id, abilities: ['read_dependency_proxy'] });
     expect(anonymous.body).toMatchObject({ group: null, granted: [] });
+  });
+
+  it('when a job token carries its pipeline, then the principal names it', async () => {
+    const { prisma } = identity;
+    const job = await createJobToken(prisma, privateProject, developer);
+    await prisma.jobToken.update({
+      where: { id: job.id },
+      data: { pipelineId: 3_000_000_000n, ref: 'main', sha: 'a'.repeat(40) },
+    });
+    const response = await authorize({
+      credentials: { kind: 'job_token', token: job.token },
+      project: privateProject.id,
+      abilities: ['create_package'],
+    });
+    expect(response.body).toMatchObject({
+      principal: {
+        kind: 'job_token',
+        project_id: privateProject.id,
+        pipeline: { id: 3_000_000_000, ref: 'main', sha: 'a'.repeat(40) },
+      },
+      project: { id: privateProject.id, access_level: ACCESS_LEVEL.developer },
+      granted: ['create_package'],
+    });
+  });
+
+  it('when admin_package is asked, then it is decided on the project if one is named, else on the group', async () => {
+    const { prisma } = identity;
+    const maintainer = await createUser(prisma, { password: PASSWORD });
+    await addMember(prisma, maintainer, { group }, ACCESS_LEVEL.maintainer);
+    const owner = await createUser(prisma, { password: PASSWORD });
+    await addMember(prisma, owner, { group }, ACCESS_LEVEL.owner);
+    const as = (user: User) => ({ kind: 'basic', username: user.username, password: PASSWORD });
+    const ask = (user: User, target: object) =>
+      authorize({ credentials: as(user), client_ip: '10.1.1.5', ...target, abilities: ['admin_package'] });
+
+    const onProject = await ask(maintainer, { project: privateProject.id });
+    expect(onProject.body).toMatchObject({
+      project: { id: privateProject.id, access_level: ACCESS_LEVEL.maintainer },
+      granted: ['admin_package'],
+    });
+    expect((await ask(developer, { project: privateProject.id })).body.granted).toEqual([]);
+    // A Maintainer does not manage the group's package settings; an Owner does.
+    const onGroup = await ask(maintainer, { group: group.id });
+    expect(onGroup.body).toMatchObject({ group: { id: group.id }, project: null, granted: [] });
+    expect((await ask(owner, { group: group.fullPath })).body.granted).toEqual(['admin_package']);
+    // Both named: the project decides (a Maintainer manages the project's rules).
+    const both = await ask(maintainer, { project: privateProject.id, group: group.id });
+    expect(both.body.granted).toEqual(['admin_package']);
+  });
+
+  it('when a deploy token asks, then its role is 0 whatever its scopes grant', async () => {
+    const deploy = await createDeployToken(identity.prisma, { project: privateProject }, [
+      'write_package_registry',
+    ]);
+    const response = await authorize({
+      credentials: { kind: 'deploy_token', token: deploy.token },
+      project: privateProject.fullPath,
+      abilities: ['read_package', 'create_package', 'destroy_package', 'admin_package'],
+    });
+    expect(response.body).toMatchObject({
+      project: { id: privateProject.id, access_level: 0 },
+      granted: ['read_package', 'create_package', 'destroy_package'],
+    });
   });
 });

@@ -39,13 +39,16 @@ type Who =
   | 'Reporter'
   | 'Developer'
   | 'Maintainer'
-  | 'PAT api of a Maintainer'
-  | 'PAT read_api of a Maintainer'
-  | 'PAT read_registry+write_registry of a Maintainer'
   | "project's deploy token read_package_registry"
   | "project's deploy token write_package_registry"
-  | 'job token of a Developer';
+  | 'job token of a Developer, own project'
+  | 'job token of a Developer, allowlisted project'
+  | 'PAT api of a Maintainer'
+  | 'PAT read_api of a Maintainer'
+  | 'PAT read_registry+write_registry of a Maintainer';
 
+// Issue 11's table (GitLab's): view/pull public anyone, internal any signed-in user, private
+// Reporter+; publish Developer+; delete Maintainer+. "anyone" opens pulls to everyone.
 // prettier-ignore
 const POLICY: [Who, ...string[]][] = [
   // principal                                           public internal private anyone  members disabled
@@ -55,13 +58,16 @@ const POLICY: [Who, ...string[]][] = [
   ['Reporter',                                           'R',   'R',     'R',    'R',    'R',    '-'],
   ['Developer',                                          'RC',  'RC',    'RC',   'RC',   'RC',   '-'],
   ['Maintainer',                                         'RCD', 'RCD',   'RCD',  'RCD',  'RCD',  '-'],
+  ["project's deploy token read_package_registry",       'R',   'R',     'R',    'R',    'R',    '-'],
+  // GitLab's project policy: a write token also reads and deletes.
+  ["project's deploy token write_package_registry",      'RCD', 'RCD',   'RCD',  'RCD',  'RCD',  '-'],
+  ['job token of a Developer, own project',              'RC',  'RC',    'RC',   'RC',   'RC',   '-'],
+  // On a project that admits the job's project: read only, if the job's user may read.
+  ['job token of a Developer, allowlisted project',      'R',   'R',     'R',    'R',    'R',    '-'],
   ['PAT api of a Maintainer',                            'RCD', 'RCD',   'RCD',  'RCD',  'RCD',  '-'],
   ['PAT read_api of a Maintainer',                       'R',   'R',     'R',    'R',    'R',    '-'],
   // Scopes that do not reach packages still leave what anonymous clients have.
   ['PAT read_registry+write_registry of a Maintainer',   'R',   '-',     '-',    'R',    '-',    '-'],
-  ["project's deploy token read_package_registry",       'R',   'R',     'R',    'R',    'R',    '-'],
-  ["project's deploy token write_package_registry",      'RC',  'C',     'C',    'RC',   'C',    '-'],
-  ['job token of a Developer',                           'RC',  'RC',    'RC',   'RC',   'RC',   '-'],
 ];
 
 const LETTERS = { R: 'read_package', C: 'create_package', D: 'destroy_package' } as const;
@@ -99,6 +105,13 @@ describe('package decisions', () => {
       maintainer: await createUser(prisma),
     };
     const ciUser = await createUser(prisma);
+    // The project whose jobs the table's projects admit (each adds it to its allowlist).
+    const ciProject = await createProject(prisma, { namespace: group });
+    await addMember(prisma, ciUser, { project: ciProject }, ACCESS_LEVEL.developer);
+    const allowlistedJob = await signIn({
+      kind: 'job_token',
+      token: (await createJobToken(prisma, ciProject, ciUser)).token,
+    });
     const deployRead = {} as Record<Column, Principal>;
     const deployWrite = {} as Record<Column, Principal>;
     const jobs = {} as Record<Column, Principal>;
@@ -115,6 +128,9 @@ describe('package decisions', () => {
       await addMember(prisma, users.developer, { project }, ACCESS_LEVEL.developer);
       await addMember(prisma, users.maintainer, { project }, ACCESS_LEVEL.maintainer);
       await addMember(prisma, ciUser, { project }, ACCESS_LEVEL.developer);
+      await prisma.jobTokenScopeLink.create({
+        data: { sourceProjectId: ciProject.id, targetProjectId: project.id },
+      });
       const read = await createDeployToken(prisma, { project }, ['read_package_registry']);
       const write = await createDeployToken(prisma, { project }, ['write_package_registry']);
       deployRead[column] = await signIn({ kind: 'deploy_token', token: read.token });
@@ -141,12 +157,13 @@ describe('package decisions', () => {
       Reporter: () => asUser(users.reporter),
       Developer: () => asUser(users.developer),
       Maintainer: () => asUser(users.maintainer),
+      "project's deploy token read_package_registry": (column: Column) => deployRead[column],
+      "project's deploy token write_package_registry": (column: Column) => deployWrite[column],
+      'job token of a Developer, own project': (column: Column) => jobs[column],
+      'job token of a Developer, allowlisted project': () => allowlistedJob,
       'PAT api of a Maintainer': () => patApi,
       'PAT read_api of a Maintainer': () => patReadApi,
       'PAT read_registry+write_registry of a Maintainer': () => patRegistry,
-      "project's deploy token read_package_registry": (column: Column) => deployRead[column],
-      "project's deploy token write_package_registry": (column: Column) => deployWrite[column],
-      'job token of a Developer': (column: Column) => jobs[column],
     } satisfies Record<Who, (column: Column) => Principal>);
   });
   afterAll(() => identity.close());
@@ -211,7 +228,11 @@ describe('package decisions', () => {
       'write_package_registry',
     ]);
     const deploy = await signIn({ kind: 'deploy_token', token: token.token });
-    expect(await packageAbilities(prisma, deploy, inside)).toEqual(['read_package', 'create_package']);
+    expect(await packageAbilities(prisma, deploy, inside)).toEqual([
+      'read_package',
+      'create_package',
+      'destroy_package',
+    ]);
     expect(await packageAbilities(prisma, deploy, outside)).toEqual([]);
   });
 });

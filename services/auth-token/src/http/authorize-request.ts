@@ -2,7 +2,11 @@ import { ApiError } from '@stowage/http';
 import type { Credentials } from '../domain/credentials';
 import type { Ref } from '../domain/lookup';
 
-/** Abilities `POST /internal/v1/authorize` decides, and what each needs as its target. */
+/**
+ * Abilities `POST /internal/v1/authorize` decides, by the target they are decided on.
+ * `admin_package` exists on both (as in GitLab): it is decided on the project when the request
+ * names one, otherwise on the group.
+ */
 export const PROJECT_ABILITIES = [
   'read_container_image',
   'create_container_image',
@@ -10,8 +14,9 @@ export const PROJECT_ABILITIES = [
   'read_package',
   'create_package',
   'destroy_package',
+  'admin_package',
 ] as const;
-export const GROUP_ABILITIES = ['read_dependency_proxy', 'admin_dependency_proxy'] as const;
+export const GROUP_ABILITIES = ['read_dependency_proxy', 'admin_dependency_proxy', 'admin_package'] as const;
 
 export type ProjectAbility = (typeof PROJECT_ABILITIES)[number];
 export type GroupAbility = (typeof GROUP_ABILITIES)[number];
@@ -19,9 +24,9 @@ export type Ability = ProjectAbility | GroupAbility;
 
 const ABILITIES = new Set<string>([...PROJECT_ABILITIES, ...GROUP_ABILITIES]);
 
-export function isGroupAbility(ability: Ability): ability is GroupAbility {
-  return (GROUP_ABILITIES as readonly string[]).includes(ability);
-}
+const isProjectAbility = (ability: Ability): ability is ProjectAbility =>
+  (PROJECT_ABILITIES as readonly string[]).includes(ability);
+
 const TOKEN_KINDS = new Set(['bearer', 'private_token', 'deploy_token', 'job_token']);
 
 /** Bounds that no real value reaches; longer ones are refused instead of being looked up. */
@@ -36,6 +41,9 @@ export interface AuthorizeRequest {
   group: Ref | null;
   /** Deduplicated, in the order asked. */
   abilities: Ability[];
+  /** The abilities decided on the project, and those decided on the group. */
+  projectAbilities: ProjectAbility[];
+  groupAbilities: GroupAbility[];
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>
@@ -89,11 +97,18 @@ function parseAbilities(value: unknown): Ability[] {
 /** Reads the JSON body of an authorize call, or throws the 400 that names what is wrong. */
 export function parseAuthorizeRequest(body: unknown): AuthorizeRequest {
   if (!isRecord(body)) throw ApiError.badRequest('the body must be a JSON object');
+  const project = parseRef('project', body.project);
+  const abilities = parseAbilities(body.abilities);
+  const onProject = (ability: Ability): ability is ProjectAbility =>
+    isProjectAbility(ability) &&
+    (project !== null || !(GROUP_ABILITIES as readonly string[]).includes(ability));
   return {
     credentials: parseCredentials(body.credentials),
     clientIp: parseClientIp(body.client_ip),
-    project: parseRef('project', body.project),
+    project,
     group: parseRef('group', body.group),
-    abilities: parseAbilities(body.abilities),
+    abilities,
+    projectAbilities: abilities.filter(onProject),
+    groupAbilities: abilities.filter((ability): ability is GroupAbility => !onProject(ability)),
   };
 }

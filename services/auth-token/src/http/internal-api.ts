@@ -1,106 +1,18 @@
 import express, { Router } from 'express';
 import { ApiError, requireInternalSecret } from '@stowage/http';
-import type { Namespace, Project } from '../generated/prisma/client';
-import { containerRegistryActions, type ContainerAction } from '../domain/decisions/container-registry';
-import {
-  mayAdministerDependencyProxy,
-  mayPullThroughDependencyProxy,
-} from '../domain/decisions/dependency-proxy';
-import { packageAbilities } from '../domain/decisions/packages';
+import { principalLevelOnProject } from '../domain/decisions/principal-role';
 import { maySeeGroup, maySeeProject } from '../domain/decisions/visibility';
 import { findGroup, findProject } from '../domain/lookup';
 import { ANONYMOUS, type Principal } from '../domain/principal';
 import type { ApiContext } from './api/api-context';
-import {
-  isGroupAbility,
-  parseAuthorizeRequest,
-  type Ability,
-  type AuthorizeRequest,
-  type GroupAbility,
-} from './authorize-request';
+import { grantedOnGroup, grantedOnProject } from './authorize-decisions';
+import { groupJson, principalJson, projectJson } from './authorize-presenters';
+import { parseAuthorizeRequest } from './authorize-request';
 import { cleanupSettingsRouter } from './internal-cleanup-settings';
 import { signIn } from './sign-in';
 
 /** Authorize calls carry a few short strings. */
 const BODY_LIMIT = '16kb';
-
-const CONTAINER_ABILITIES: Partial<Record<Ability, ContainerAction>> = {
-  read_container_image: 'pull',
-  create_container_image: 'push',
-  destroy_container_image: 'delete',
-};
-const PACKAGE_ABILITIES = new Set<Ability>(['read_package', 'create_package', 'destroy_package']);
-type GroupDecision = (
-  prisma: ApiContext['prisma'],
-  principal: Principal,
-  group: Namespace,
-) => Promise<boolean>;
-const GROUP_DECISIONS: Record<GroupAbility, GroupDecision> = {
-  read_dependency_proxy: mayPullThroughDependencyProxy,
-  admin_dependency_proxy: mayAdministerDependencyProxy,
-};
-
-function principalJson(principal: Principal): Record<string, unknown> {
-  switch (principal.kind) {
-    case 'anonymous':
-      return { kind: 'anonymous' };
-    case 'user':
-      return {
-        kind: 'user',
-        user_id: principal.user.id,
-        username: principal.user.username,
-        admin: principal.user.admin,
-        credential: principal.credential,
-      };
-    case 'deploy_token':
-      return {
-        kind: 'deploy_token',
-        deploy_token_id: principal.deployToken.id,
-        username: principal.deployToken.username,
-        credential: principal.credential,
-      };
-    case 'job_token':
-      return {
-        kind: 'job_token',
-        user_id: principal.user.id,
-        username: principal.user.username,
-        project_id: principal.jobToken.projectId,
-        credential: principal.credential,
-      };
-  }
-}
-
-/** The requested abilities `principal` has on the project and group (each null when absent). */
-async function grantedAbilities(
-  context: ApiContext,
-  principal: Principal,
-  request: AuthorizeRequest,
-  project: Project | null,
-  group: Namespace | null,
-): Promise<Ability[]> {
-  const { prisma } = context;
-  const wants = (test: (ability: Ability) => boolean) => request.abilities.some(test);
-  const container =
-    project && wants((ability) => ability in CONTAINER_ABILITIES)
-      ? await containerRegistryActions(prisma, principal, project)
-      : [];
-  const packages =
-    project && wants((ability) => PACKAGE_ABILITIES.has(ability))
-      ? await packageAbilities(prisma, principal, project)
-      : [];
-  const groupGranted = new Set<GroupAbility>();
-  for (const ability of request.abilities) {
-    if (group && isGroupAbility(ability) && (await GROUP_DECISIONS[ability](prisma, principal, group))) {
-      groupGranted.add(ability);
-    }
-  }
-  return request.abilities.filter((ability) => {
-    const action = CONTAINER_ABILITIES[ability];
-    if (action) return container.includes(action);
-    if (PACKAGE_ABILITIES.has(ability)) return (packages as string[]).includes(ability);
-    return isGroupAbility(ability) && groupGranted.has(ability);
-  });
-}
 
 /**
  * `/internal/v1`: what other services ask auth-token. `POST /authorize` resolves a client's
@@ -135,24 +47,30 @@ export function internalApiRouter(context: ApiContext): Router {
     const { prisma } = context;
     const project = request.project === null ? null : await findProject(prisma, request.project);
     const group = request.group === null ? null : await findGroup(prisma, request.group);
-    const granted = await grantedAbilities(context, principal, request, project, group);
+    const onProject: ReadonlySet<string> = project
+      ? await grantedOnProject(prisma, principal, request.projectAbilities, project)
+      : new Set<string>();
+    const onGroup: ReadonlySet<string> = group
+      ? await grantedOnGroup(prisma, principal, request.groupAbilities, group)
+      : new Set<string>();
     // Packages opened to anyone are readable on a project the principal cannot otherwise see.
     const projectShown =
-      project !== null &&
-      (granted.some((ability) => !isGroupAbility(ability)) ||
-        (await maySeeProject(prisma, principal, project)));
-    const groupShown =
-      group !== null && (granted.some(isGroupAbility) || (await maySeeGroup(prisma, principal, group)));
+      project !== null && (onProject.size > 0 || (await maySeeProject(prisma, principal, project)));
+    const groupShown = group !== null && (onGroup.size > 0 || (await maySeeGroup(prisma, principal, group)));
 
     res.setHeader('Cache-Control', 'no-store');
     res.json({
       principal: principalJson(principal),
       project: projectShown
-        ? { id: project.id, full_path: project.fullPath, visibility: project.visibility }
+        ? projectJson(project, await principalLevelOnProject(prisma, principal, project))
         : null,
-      // Visibility lets the dependency proxy open a public group to anonymous pulls.
-      group: groupShown ? { id: group.id, full_path: group.fullPath, visibility: group.visibility } : null,
-      granted,
+      group: groupShown ? groupJson(group) : null,
+      // In the order asked; an ability asked on a target that is absent is not granted.
+      granted: request.abilities.filter((ability) =>
+        (request.projectAbilities as string[]).includes(ability)
+          ? onProject.has(ability)
+          : onGroup.has(ability),
+      ),
     });
   });
   return router;

@@ -56,6 +56,9 @@ describe('job tokens API', () => {
         project_id: project.id,
         user_id: developer.user.id,
         job_id: 'build-42',
+        pipeline_id: null,
+        ref: null,
+        sha: null,
         expires_at: expect.any(String),
         status: 'running',
       });
@@ -72,6 +75,50 @@ describe('job tokens API', () => {
           password: res.body.token,
         }),
       ).resolves.toMatchObject({ kind: 'job_token', user: { id: developer.user.id } });
+    });
+
+    it('when the job names its pipeline, then the token keeps it', async () => {
+      const sha = 'AB'.repeat(20);
+      const res = await request(identity.app)
+        .post(jobTokens())
+        .set(developer.headers)
+        .type('form')
+        .send(`job_id=7&pipeline_id=3000000000&ref=main&sha=${sha}`)
+        .expect(201);
+      expect(res.body).toMatchObject({ pipeline_id: 3_000_000_000, ref: 'main', sha: sha.toLowerCase() });
+      const shown = await request(identity.app)
+        .get(`${jobTokens()}/${res.body.id}`)
+        .set(developer.headers)
+        .expect(200);
+      expect(shown.body).toMatchObject({ pipeline_id: 3_000_000_000, ref: 'main', sha: sha.toLowerCase() });
+      const onlyId = await request(identity.app)
+        .post(jobTokens())
+        .set(developer.headers)
+        .send({ pipeline_id: 12 })
+        .expect(201);
+      expect(onlyId.body).toMatchObject({ pipeline_id: 12, ref: null, sha: null });
+    });
+
+    it('when the pipeline fields are malformed, then 400 names them and nothing is stored', async () => {
+      const before = await identity.prisma.jobToken.count();
+      const cases: [object, string][] = [
+        [{ pipeline_id: 0 }, 'pipeline_id is invalid'],
+        [{ pipeline_id: 'x' }, 'pipeline_id is invalid'],
+        [{ pipeline_id: 1, sha: 'abc' }, 'sha is invalid'],
+        [{ pipeline_id: 1, sha: 'g'.repeat(40) }, 'sha is invalid'],
+        [{ pipeline_id: 1, ref: '' }, 'ref is invalid'],
+        [{ pipeline_id: 1, ref: 'r'.repeat(1025) }, 'ref is invalid'],
+        [{ ref: 'main' }, 'pipeline_id is missing'],
+      ];
+      for (const [body, error] of cases) {
+        const res = await request(identity.app).post(jobTokens()).set(developer.headers).send(body);
+        expect({ body, status: res.status, answer: res.body }).toEqual({
+          body,
+          status: 400,
+          answer: { error },
+        });
+      }
+      expect(await identity.prisma.jobToken.count()).toBe(before);
     });
 
     it('when expires_in is given, then it must lie between 1 and 86400 seconds', async () => {

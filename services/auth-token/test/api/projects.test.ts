@@ -435,6 +435,33 @@ describe('projects API', () => {
       });
     });
 
+    it('when the package registry level changes, then services caching package decisions hear of it', async () => {
+      const { prisma, app } = identity;
+      const group = await createGroup(prisma, { path: uniquePath('pk'), visibility: 'public' });
+      const project = await createProject(prisma, { namespace: group, path: 'p' });
+      const maintainer = await signedIn(prisma);
+      await addMember(prisma, maintainer.user, { project }, 40);
+      const updates = async () =>
+        (await eventsOf(prisma, 'identity.project.updated')).filter(
+          (payload) => (payload as { project_id: number }).project_id === project.id,
+        ).length;
+
+      for (const change of [
+        { package_registry_access_level: 'public' },
+        { package_registry_access_level: 'private' },
+        { visibility: 'internal' },
+      ]) {
+        const before = await updates();
+        const res = await request(app)
+          .put(`/api/v4/projects/${project.id}`)
+          .set(maintainer.auth)
+          .send(change);
+        expect(res.status).toBe(200);
+        expect(res.body).toMatchObject(change);
+        expect(await updates()).toBe(before + 1);
+      }
+    });
+
     it('when the rename guard refuses, then the project stays', async () => {
       const { prisma } = identity;
       const admin = await createUser(prisma, { admin: true });

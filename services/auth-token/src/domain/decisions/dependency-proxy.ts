@@ -2,6 +2,7 @@ import type { Principal } from '../principal';
 import type { PersonalAccessTokenScope } from '../scopes';
 import { ACCESS_LEVEL } from '../access-level';
 import {
+  apiUser,
   deployTokenCoversGroup,
   isWithin,
   openTo,
@@ -88,7 +89,6 @@ export async function mayAdministerDependencyProxy(
   principal: Principal,
   group: DecisionGroup,
 ): Promise<boolean> {
-  if (principal.kind !== 'user') return false;
-  if (principal.scopes !== null && !principal.scopes.includes('api')) return false;
-  return (await userLevelOnGroup(prisma, principal.user, group.id)) >= ACCESS_LEVEL.owner;
+  const user = apiUser(principal);
+  return user !== undefined && (await userLevelOnGroup(prisma, user, group.id)) >= ACCESS_LEVEL.owner;
 }

@@ -2,11 +2,14 @@ import { ACCESS_LEVEL, NO_ACCESS } from '../access-level';
 import type { Principal } from '../principal';
 import type { PersonalAccessTokenScope } from '../scopes';
 import {
+  apiUser,
   deployTokenCoversProject,
   jobTokenReach,
   openTo,
+  userLevelOnGroup,
   userLevelOnProject,
   type DecisionDb,
+  type DecisionGroup,
   type DecisionProject,
 } from './principal-role';
 
@@ -20,8 +23,10 @@ import {
  *   create: Developer+. destroy: Maintainer+.
  * - Personal access tokens: `api` → everything the user may, `read_api` → read; other scopes
  *   (registry and user ones) do not reach packages. A password does not cap.
- * - Deploy tokens (the project's own or an ancestor group's): read_package_registry → read,
- *   write_package_registry → create (read is not implied).
+ * - Deploy tokens (the project's own or an ancestor group's) act by scope alone, as GitLab's
+ *   project policy has it: read_package_registry → read; write_package_registry → read, create
+ *   and destroy (GitLab lets a write token read what it publishes and delete it, e.g. npm
+ *   unpublish and dist-tag removal).
  * - CI job tokens: their own project as their user; a project accepting their project's tokens,
  *   read only (if their user could read); elsewhere what anonymous clients have.
  */
@@ -45,6 +50,10 @@ export async function anyoneMayPullOptionAllowed(
   return settings?.packageRegistryAllowAnyoneToPullOption ?? true;
 }
 
+/** Whether the project's package registry is on (a level we do not know counts as off). */
+const registryOn = (project: DecisionProject) =>
+  ['public', 'private', 'enabled'].includes(project.packageRegistryAccessLevel);
+
 /** What an access level grants on the project's packages, before any token's cap. */
 export function packageAbilitiesForLevel(
   project: DecisionProject,
@@ -52,8 +61,8 @@ export function packageAbilitiesForLevel(
   signedIn: boolean,
   anyoneMayPullAllowed: boolean,
 ): PackageAbility[] {
+  if (!registryOn(project)) return [];
   const registry = project.packageRegistryAccessLevel;
-  if (registry !== 'public' && registry !== 'private' && registry !== 'enabled') return [];
   const effective = registry === 'public' && !anyoneMayPullAllowed ? 'enabled' : registry;
   const abilities: PackageAbility[] = [];
   if (
@@ -104,11 +113,8 @@ async function abilitiesOf(
     case 'deploy_token': {
       if (!(await deployTokenCoversProject(prisma, principal.deployToken, project))) return [];
       const { scopes } = principal.deployToken;
-      return PACKAGE_ABILITIES.filter(
-        (ability) =>
-          (ability === 'read_package' && scopes.includes('read_package_registry')) ||
-          (ability === 'create_package' && scopes.includes('write_package_registry')),
-      );
+      if (scopes.includes('write_package_registry')) return [...PACKAGE_ABILITIES];
+      return scopes.includes('read_package_registry') ? ['read_package'] : [];
     }
     case 'job_token': {
       const reach = await jobTokenReach(prisma, principal.jobToken, project);
@@ -118,4 +124,33 @@ async function abilitiesOf(
       return reach === 'own' ? abilities : abilities.filter((ability) => ability === 'read_package');
     }
   }
+}
+
+/**
+ * `admin_package` on a project (GitLab's, for Maintainers): manage its package protection rules
+ * and its package cleanup policy. Settings are managed through the API, so only a password or a
+ * PAT with `api` counts; nothing is managed while the project's package registry is off.
+ */
+export async function mayAdministerProjectPackages(
+  prisma: DecisionDb,
+  principal: Principal,
+  project: DecisionProject,
+): Promise<boolean> {
+  const user = apiUser(principal);
+  if (!user || !registryOn(project)) return false;
+  return (await userLevelOnProject(prisma, user, project)) >= ACCESS_LEVEL.maintainer;
+}
+
+/**
+ * `admin_package` on a group: change its namespace package settings (duplicates), which its
+ * subgroups and projects inherit. Owners of the group or an ancestor, and admins; a password or
+ * a PAT with `api` only.
+ */
+export async function mayAdministerGroupPackages(
+  prisma: DecisionDb,
+  principal: Principal,
+  group: DecisionGroup,
+): Promise<boolean> {
+  const user = apiUser(principal);
+  return user !== undefined && (await userLevelOnGroup(prisma, user, group.id)) >= ACCESS_LEVEL.owner;
 }

@@ -8,6 +8,7 @@ import type {
 } from '../../generated/prisma/client';
 import { NO_ACCESS } from '../access-level';
 import { accessLevelOnNamespace, accessLevelOnProject, namespaceChain } from '../membership';
+import type { Principal } from '../principal';
 
 /**
  * What the decision modules share: a principal's standing on a project or group, independent of
@@ -58,6 +59,38 @@ export async function userLevelOnGroup(
   groupId: number,
 ): Promise<number> {
   return isActive(user) ? accessLevelOnNamespace(prisma, user, groupId) : NO_ACCESS;
+}
+
+/**
+ * The role a principal acts with on a project, as GitLab's numbers (0 for none): a user's own
+ * (admins count as Owner), a job token's user's on the token's own project. Deploy tokens and
+ * anonymous clients have none, and so has a job token elsewhere: it may only read there.
+ * Token scopes do not lower the role; they cap what it is used for.
+ */
+export async function principalLevelOnProject(
+  prisma: DecisionDb,
+  principal: Principal,
+  project: Pick<Project, 'id' | 'namespaceId'>,
+): Promise<number> {
+  switch (principal.kind) {
+    case 'user':
+      return userLevelOnProject(prisma, principal.user, project);
+    case 'job_token':
+      return principal.jobToken.projectId === project.id
+        ? userLevelOnProject(prisma, principal.user, project)
+        : NO_ACCESS;
+    default:
+      return NO_ACCESS;
+  }
+}
+
+/**
+ * The user behind credentials that may use the whole API (a password, or a PAT with `api`),
+ * which is what managing settings takes; undefined for any other principal.
+ */
+export function apiUser(principal: Principal): User | undefined {
+  if (principal.kind !== 'user') return undefined;
+  return principal.scopes === null || principal.scopes.includes('api') ? principal.user : undefined;
 }
 
 /** Whether `namespaceId` is `ancestorId` or lies below it. */

@@ -9,6 +9,8 @@ export interface JobTokenInput {
   projectId: number;
   userId: number;
   jobId: string | null;
+  /** The pipeline the job runs in, when the CI system says; package build infos record it. */
+  pipeline: { id: number; ref: string | null; sha: string | null } | null;
   expiresInSeconds: number;
 }
 
@@ -24,6 +26,9 @@ export async function issueJobToken(
       projectId: input.projectId,
       userId: input.userId,
       jobId: input.jobId,
+      pipelineId: input.pipeline?.id ?? null,
+      ref: input.pipeline?.ref ?? null,
+      sha: input.pipeline?.sha ?? null,
       tokenDigest: digest,
       expiresAt: new Date(now.getTime() + input.expiresInSeconds * 1000),
     },

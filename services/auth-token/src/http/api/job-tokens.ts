@@ -36,11 +36,30 @@ const expiresInParam = z
     return z.NEVER;
   });
 
-const createBody = z.object({
-  user_id: idParam.optional(),
-  job_id: z.union([z.string().max(255), z.number().int().transform(String)]).optional(),
-  expires_in: expiresInParam.optional(),
-});
+/** CI pipeline ids outgrow 32 bits on big instances; any positive safe integer is taken. */
+const pipelineIdParam = z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER);
+/** A git ref name as the CI system gives it (a branch or tag, possibly `refs/...`). */
+const refParam = z.string().min(1).max(1024);
+/** A commit id: SHA-1 or SHA-256, in hex. */
+const shaParam = z
+  .string()
+  .regex(/^(?:[0-9a-f]{40}|[0-9a-f]{64})$/i)
+  .transform((sha) => sha.toLowerCase());
+
+const createBody = z
+  .object({
+    user_id: idParam.optional(),
+    job_id: z.union([z.string().max(255), z.number().int().transform(String)]).optional(),
+    expires_in: expiresInParam.optional(),
+    // The job's pipeline (optional): packages the job publishes record it as a build info.
+    pipeline_id: pipelineIdParam.optional(),
+    ref: refParam.optional(),
+    sha: shaParam.optional(),
+  })
+  .refine((body) => body.pipeline_id !== undefined || (body.ref === undefined && body.sha === undefined), {
+    path: ['pipeline_id'],
+    message: 'is missing',
+  });
 const tokenPath = z.object({ token_id: idParam });
 const scopeBody = z.object({ enabled: booleanParam });
 const allowlistBody = z.object({ target_project_id: idParam });
@@ -91,6 +110,10 @@ export function jobTokensRouter(context: ApiContext): Router {
         projectId: target.id,
         userId,
         jobId: body.job_id ?? null,
+        pipeline:
+          body.pipeline_id === undefined
+            ? null
+            : { id: body.pipeline_id, ref: body.ref ?? null, sha: body.sha ?? null },
         expiresInSeconds: body.expires_in ?? JOB_TOKEN_DEFAULT_TTL_SECONDS,
       },
       now,
@@ -101,6 +124,7 @@ export function jobTokensRouter(context: ApiContext): Router {
       project_id: target.id,
       user_id: userId,
       job_id: row.jobId,
+      pipeline_id: body.pipeline_id ?? null,
       actor_id: caller.id,
     });
     res.status(201).json(presentJobToken(row, now, token));

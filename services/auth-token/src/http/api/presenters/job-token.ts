@@ -10,6 +10,9 @@ export function presentJobToken(row: JobToken, now: Date, token?: string) {
     project_id: row.projectId,
     user_id: row.userId,
     job_id: row.jobId,
+    pipeline_id: row.pipelineId === null ? null : Number(row.pipelineId),
+    ref: row.ref,
+    sha: row.sha,
     expires_at: row.expiresAt.toISOString(),
     status: jobTokenStatus(row, now),
   };
