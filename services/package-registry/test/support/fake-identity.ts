@@ -18,6 +18,8 @@ export interface FakeProject {
   visibility: 'public' | 'internal' | 'private';
   /** Abilities per token; `anonymous` for callers without credentials. */
   grants: Record<string, string[]>;
+  /** The caller's role (auth-token's `access_level`) per token; 0 when not listed. */
+  accessLevels?: Record<string, number>;
 }
 
 export interface FakeGroup {
@@ -74,7 +76,12 @@ export function fakeIdentity(world: {
         principal: principalOf(token),
         project:
           project && granted.length > 0
-            ? { id: project.id, full_path: project.fullPath, visibility: project.visibility }
+            ? {
+                id: project.id,
+                full_path: project.fullPath,
+                visibility: project.visibility,
+                access_level: project.accessLevels?.[token] ?? 0,
+              }
             : null,
         group: groupVisible
           ? { id: group.id, full_path: group.fullPath, visibility: group.visibility }
