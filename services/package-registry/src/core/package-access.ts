@@ -74,8 +74,7 @@ function refuseAnonymously(res: Response): AccessRefusedError {
 
 function buildInfoOf(principal: Principal): BuildInfo | null {
   if (principal.kind !== 'job_token') return null;
-  const pipeline = (principal as { pipeline?: { id: number; ref: string | null; sha: string | null } | null })
-    .pipeline;
+  const { pipeline } = principal;
   return {
     pipelineId: pipeline?.id ?? null,
     ref: pipeline?.ref ?? null,
@@ -91,7 +90,7 @@ function accessOf(answer: AuthorizeResponse): ProjectAccess {
     project: { id: project.id, fullPath: project.full_path, visibility: project.visibility },
     principal: answer.principal,
     can: { read: has('read'), create: has('create'), destroy: has('destroy'), admin: has('admin') },
-    accessLevel: (project as { access_level?: number }).access_level ?? 0,
+    accessLevel: project.access_level,
     instanceAdmin: answer.principal.kind === 'user' && answer.principal.admin,
     build: buildInfoOf(answer.principal),
   };
