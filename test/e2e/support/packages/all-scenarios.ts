@@ -7,6 +7,7 @@ import { npmScenarios } from './npm-scenarios';
 import type { PackageFixture } from './package-fixture';
 import type { FormatProbes } from './permission-matrix';
 import { permissionScenarios } from './permission-scenarios';
+import { pypiBadInputScenarios } from './pypi-bad-input';
 import { pypiProbes } from './pypi-probes';
 import { pypiScenarios } from './pypi-scenarios';
 
@@ -17,7 +18,10 @@ const PROBES: readonly FormatProbes[] = [genericProbes, npmProbes, pypiProbes, m
 export function packageScenarios(fx: PackageFixture): void {
   describe('generic', () => genericScenarios(fx));
   describe('npm', () => npmScenarios(fx));
-  describe('pypi', () => pypiScenarios(fx));
+  describe('pypi', () => {
+    pypiScenarios(fx);
+    pypiBadInputScenarios(fx);
+  });
   describe('maven', () => mavenScenarios(fx));
   describe('permissions', () => permissionScenarios(fx, PROBES));
 }
