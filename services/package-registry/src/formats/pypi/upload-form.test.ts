@@ -113,6 +113,14 @@ describe('reading a twine upload form', () => {
     expect(await storedObjects()).toEqual([]);
   });
 
+  it('when the client goes away inside the file, then it is refused as incomplete and nothing stays in storage', async () => {
+    const body = new Readable({ read() {} });
+    body.push(multipart([{ name: 'content', fileName: 'a.whl', content: FILE }], { end: false }));
+    setTimeout(() => body.destroy(Object.assign(new Error('aborted'), { code: 'ECONNRESET' })), 50);
+    await expect(readUploadForm(blobs, HEADERS, body, LIMITS)).rejects.toMatchObject({ status: 400 });
+    expect(await storedObjects()).toEqual([]);
+  });
+
   it('when the body is not multipart, then it is refused before reading', async () => {
     await expect(
       readUploadForm(blobs, { 'content-type': 'application/json' }, Readable.from(['{}']), LIMITS),

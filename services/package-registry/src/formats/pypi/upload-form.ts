@@ -69,6 +69,8 @@ export async function readUploadForm(
     failure ??= error;
   };
   let fieldBytes = 0;
+  // The file part being staged: a body that breaks off never ends it, so it is ended below.
+  let part: PassThrough | undefined;
 
   const finished = new Promise<void>((resolve) => {
     parser.on('field', (name, value, info) => {
@@ -89,12 +91,13 @@ export async function readUploadForm(
       }
       // Busboy ends the part with an error when the body stops inside it: that is the client's
       // broken upload, so staging sees it as one.
-      const part = new PassThrough();
+      const filePart = new PassThrough();
+      part = filePart;
       stream.on('error', () =>
-        part.destroy(new IncompleteUploadError('the multipart body ended inside the file')),
+        filePart.destroy(new IncompleteUploadError('the multipart body ended inside the file')),
       );
-      stream.pipe(part);
-      const staging = stageFile(blobs, part, { maxBytes: limits.maxFileBytes });
+      stream.pipe(filePart);
+      const staging = stageFile(blobs, filePart, { maxBytes: limits.maxFileBytes });
       // Settled below; a refusal mid-body (too large) must not wait for a body we will not read.
       staging.catch((error: unknown) => {
         fail(error);
@@ -122,6 +125,9 @@ export async function readUploadForm(
   });
   body.pipe(parser);
   await finished;
+  // Refused, or the body broke off (busboy may start the file part after that): whatever is being
+  // staged will not be used, so its stream is ended here rather than left waiting for bytes.
+  if (failure !== undefined) part?.destroy(new IncompleteUploadError());
 
   const staged = parsed.file ? await parsed.file.staging.catch((error: unknown) => fail(error)) : undefined;
   if (failure !== undefined) {
