@@ -1,6 +1,6 @@
-import { connect } from 'node:net';
 import { waitUntil } from '../processes';
 import { MAX_FILE_BYTES } from './package-stack';
+import { truncatedPut } from './truncated-put';
 import type { PackageFixture } from './package-fixture';
 
 /**
@@ -34,23 +34,6 @@ const sdist = (fields: Record<string, string>, fileName: string, content = Buffe
   fileName,
   content,
 });
-
-/** Sends a POST that announces more bytes than it sends, then hangs up: an upload cut short. */
-function cutShortPost(base: string, pathName: string, token: string, body: Buffer): Promise<void> {
-  const url = new URL(base);
-  return new Promise((resolve, reject) => {
-    const socket = connect(Number(url.port), url.hostname, () => {
-      socket.write(
-        `POST /api/v4${pathName} HTTP/1.1\r\nHost: ${url.host}\r\nPrivate-Token: ${token}\r\n` +
-          `Content-Type: ${CONTENT_TYPE}\r\nContent-Length: ${body.length + 100_000}\r\n\r\n`,
-      );
-      socket.write(body);
-      setTimeout(() => socket.destroy(), 300);
-    });
-    socket.on('close', () => resolve());
-    socket.on('error', reject);
-  });
-}
 
 export function pypiBadInputScenarios(fx: PackageFixture): void {
   fx.step('bad twine uploads answer GitLab errors and store nothing', async () => {
@@ -111,11 +94,15 @@ export function pypiBadInputScenarios(fx: PackageFixture): void {
         body: { message: expect.any(String) },
       });
     }
-    await cutShortPost(
+    await truncatedPut(
       stack.base,
       uploadPath,
       as.credential.secret,
       multipart(sdist({}, 'bad_pkg-1.0.tar.gz')),
+      {
+        method: 'POST',
+        contentType: CONTENT_TYPE,
+      },
     );
     const page = await fx.call('GET', `${uploadPath}/simple/bad-pkg/`, { as });
     expect(page.status).toBe(404);
