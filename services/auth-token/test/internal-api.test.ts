@@ -268,6 +268,19 @@ describe('POST /internal/v1/authorize', () => {
     expect(anonymous.body).toMatchObject({ group: null, granted: [] });
   });
 
+  it('when a user is a member of a project only, then its private group is shown (as GitLab does) without group rights', async () => {
+    const { prisma } = identity;
+    const projectMember = await createUser(prisma, { password: PASSWORD });
+    await addMember(prisma, projectMember, { project: privateProject }, ACCESS_LEVEL.reporter);
+    const answer = await authorize({
+      credentials: { kind: 'basic', username: projectMember.username, password: PASSWORD },
+      client_ip: '10.1.1.5',
+      group: group.id,
+      abilities: ['read_dependency_proxy'],
+    });
+    expect(answer.body).toMatchObject({ group: { id: group.id }, granted: [] });
+  });
+
   it('when a job token carries its pipeline, then the principal names it', async () => {
     const { prisma } = identity;
     const job = await createJobToken(prisma, privateProject, developer);

@@ -70,7 +70,11 @@ const ROLE_BENEATH = `
                              WHERE p.namespace_id = $1 OR p.namespace_id IN (SELECT id FROM sub)))
   ) AS found`;
 
-export async function canSeeGroup(prisma: Db, viewer: Viewer, group: Namespace): Promise<boolean> {
+export async function canSeeGroup(
+  prisma: Pick<Db, '$queryRawUnsafe'>,
+  viewer: Viewer,
+  group: Pick<Namespace, 'id' | 'visibility'>,
+): Promise<boolean> {
   const open = openTo(viewer, group.visibility);
   if (open !== undefined || !viewer) return open ?? false;
   if ((await accessLevelOnNamespace(prisma, viewer, group.id)) > NO_ACCESS) return true;

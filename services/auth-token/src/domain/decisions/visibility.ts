@@ -1,12 +1,9 @@
-import { ACCESS_LEVEL } from '../access-level';
-import { canSeeProject } from '../visibility';
+import { canSeeGroup, canSeeProject } from '../visibility';
 import type { Principal } from '../principal';
 import {
   deployTokenCoversGroup,
   deployTokenCoversProject,
   jobTokenReach,
-  openTo,
-  userLevelOnGroup,
   type DecisionDb,
   type DecisionGroup,
   type DecisionProject,
@@ -47,7 +44,10 @@ export async function maySeeProject(
   }
 }
 
-/** Groups: public to all, internal to signed-in users, private to members and its deploy tokens. */
+/**
+ * Groups: public to all, internal to signed-in users, private to members (of the group, a group
+ * beneath it or a project inside it) and to its deploy tokens.
+ */
 export async function maySeeGroup(
   prisma: DecisionDb,
   principal: Principal,
@@ -62,7 +62,7 @@ export async function maySeeGroup(
     case 'user':
     case 'job_token':
       if (principal.user.state !== 'active') return false;
-      if (openTo(group.visibility, true)) return true;
-      return (await userLevelOnGroup(prisma, principal.user, group.id)) >= ACCESS_LEVEL.guest;
+      // As GitLab: members of the group, of a group beneath it, or of a project inside it.
+      return canSeeGroup(prisma, principal.user, group);
   }
 }
