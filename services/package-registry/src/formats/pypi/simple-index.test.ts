@@ -59,7 +59,7 @@ describe('the simple index (JSON, PEP 691)', () => {
           'requires-python': '>=3.8,<4',
           'core-metadata': { sha256: 'b'.repeat(64) },
           size: 1022,
-          'upload-time': '2026-12-07T00:00:00.000Z',
+          'upload-time': '2026-12-07T00:00:00.000000Z',
           yanked: false,
         },
         {
@@ -67,7 +67,7 @@ describe('the simple index (JSON, PEP 691)', () => {
           url: SDIST.url,
           hashes: { sha256: SDIST.sha256 },
           size: 1022,
-          'upload-time': '2026-12-07T00:00:00.000Z',
+          'upload-time': '2026-12-07T00:00:00.000000Z',
           yanked: false,
         },
       ],

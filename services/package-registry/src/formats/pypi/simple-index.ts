@@ -69,6 +69,9 @@ export function projectPageHtml(name: string, files: readonly IndexFile[]): stri
   return page(`Links for ${name}`, files.map(fileLink));
 }
 
+/** PEP 700's upload time, `yyyy-mm-ddThh:mm:ss.ffffffZ` (microseconds; ours are whole milliseconds). */
+export const uploadTime = (date: Date): string => date.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
+
 /** The versions in the order their first file arrived. */
 function versionsOf(files: readonly IndexFile[]): string[] {
   return [...new Set(files.map((file) => file.version))];
@@ -87,7 +90,7 @@ export function projectPageJson(normalizedName: string, files: readonly IndexFil
       ...(file.requiresPython ? { 'requires-python': file.requiresPython } : {}),
       ...(file.coreMetadataSha256 ? { 'core-metadata': { sha256: file.coreMetadataSha256 } } : {}),
       size: file.size,
-      'upload-time': file.uploadedAt.toISOString(),
+      'upload-time': uploadTime(file.uploadedAt),
       yanked: false,
     })),
   };
