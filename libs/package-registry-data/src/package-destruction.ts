@@ -4,6 +4,8 @@ import { scheduleStorageDeletions } from './storage-deletions';
 export interface DestructionOptions {
   /** Rows of each table deleted per transaction. */
   batchSize?: number;
+  /** How long the deleted files' objects wait before they may be removed (STORAGE_DELETION_DELAY_MS). */
+  storageDeletionDelayMs?: number;
 }
 
 export interface DestructionOutcome {
@@ -29,14 +31,20 @@ export async function destroyPendingPackages(
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
   const total: DestructionOutcome = { files: 0, packages: 0 };
   for (;;) {
-    const batch = await prisma.$transaction((tx) => destroyBatch(tx, batchSize));
+    const batch = await prisma.$transaction((tx) =>
+      destroyBatch(tx, batchSize, options.storageDeletionDelayMs),
+    );
     total.files += batch.files;
     total.packages += batch.packages;
     if (batch.files < batchSize && batch.packages < batchSize) return total;
   }
 }
 
-async function destroyBatch(tx: PackageDb, batchSize: number): Promise<DestructionOutcome> {
+async function destroyBatch(
+  tx: PackageDb,
+  batchSize: number,
+  storageDeletionDelayMs: number | undefined,
+): Promise<DestructionOutcome> {
   const files = await tx.$queryRaw<{ storage_key: string }[]>`
     DELETE FROM package_registry.package_files AS f
       USING (SELECT pf.id FROM package_registry.package_files pf
@@ -49,6 +57,7 @@ async function destroyBatch(tx: PackageDb, batchSize: number): Promise<Destructi
   await scheduleStorageDeletions(
     tx,
     files.map((row) => row.storage_key),
+    storageDeletionDelayMs,
   );
   // Only packages whose files are all gone: a file another pass holds keeps its package (and
   // the cascade from removing a row whose object was never queued) until that pass commits.

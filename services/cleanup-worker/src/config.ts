@@ -24,7 +24,8 @@ export interface CleanupWorkerConfig
     CleanupPolicyConfig,
     GarbageCollectionConfig,
     DependencyProxyCleanupConfig,
-    PackageCleanupConfig {
+    PackageCleanupConfig,
+    PackageStorageCleanupConfig {
   concurrency: number;
 }
 
@@ -53,6 +54,27 @@ export const dependencyProxyCleanupOptions = {
 export interface PackageCleanupConfig {
   packageCleanupScheduleSeconds: number;
 }
+
+/** The package registry's removals: how often the worker sweeps, how long an unused object waits. */
+export interface PackageStorageCleanupConfig {
+  packageSweepIntervalMs: number;
+  packageStorageDeletionDelayMs: number;
+}
+
+export const packageStorageCleanupOptions = {
+  packageSweepIntervalMs: {
+    doc: 'Pause between two sweeps of the package registry (packages and files pending destruction, unused objects whose delay passed, uploads older than a day); 0: never.',
+    format: 'interval',
+    default: '1m',
+    env: 'PACKAGE_CLEANUP_SWEEP_INTERVAL',
+  },
+  packageStorageDeletionDelayMs: {
+    doc: "How long a deleted package file's object waits before it is removed when no file uses it; a publish of the same bytes takes it back meanwhile. Keep it longer than any publish takes to commit.",
+    format: 'interval',
+    default: '10m',
+    env: 'PACKAGE_STORAGE_DELETION_DELAY',
+  },
+};
 
 export const packageCleanupOptions = {
   packageCleanupScheduleSeconds: {
@@ -122,6 +144,7 @@ export const cleanupWorkerSchema = {
   ...garbageCollectionOptions,
   ...dependencyProxyCleanupOptions,
   ...packageCleanupOptions,
+  ...packageStorageCleanupOptions,
 };
 
 export function loadCleanupWorkerConfig(env: NodeJS.ProcessEnv = process.env): CleanupWorkerConfig {

@@ -24,6 +24,7 @@ import type {
   DependencyProxyCleanupConfig,
   GarbageCollectionConfig,
   PackageCleanupConfig,
+  PackageStorageCleanupConfig,
 } from './config';
 import { GarbageCollector } from './gc/garbage-collector';
 import { createGcMetrics } from './gc/gc-metrics';
@@ -44,7 +45,8 @@ export interface CleanupWorkerStartOptions {
     Partial<CleanupPolicyConfig> &
     Partial<GarbageCollectionConfig> &
     Partial<DependencyProxyCleanupConfig> &
-    Partial<PackageCleanupConfig>;
+    Partial<PackageCleanupConfig> &
+    Partial<PackageStorageCleanupConfig>;
   logger: Logger;
   infra: Pick<Infrastructure, 'db' | 'bus' | 'blobs'>;
   /** Replaces the handler table (tests); by default every job the worker knows. */
@@ -59,8 +61,6 @@ export interface CleanupWorkerStartOptions {
   jobRetryBackoffMs?: number;
   /** Pause between sweeps of the dependency proxy's leftover objects (default a minute; 0: never). */
   proxyStorageSweepMs?: number;
-  /** Pause between sweeps of the package registry's pending destruction and objects (default a minute; 0: never). */
-  packageStorageSweepMs?: number;
   collectProcessMetrics?: boolean;
 }
 
@@ -107,6 +107,7 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
       logger: logger.child({ component: 'package-registry' }),
       batchSize: options.batchSize,
       metrics: packageMetrics,
+      storageDeletionDelayMs: config.packageStorageDeletionDelayMs,
     }),
   };
   const consumers: Subscription[] = [];
@@ -167,7 +168,8 @@ export async function startCleanupWorker(options: CleanupWorkerStartOptions): Pr
     logger: logger.child({ component: 'package-storage' }),
     metrics: packageMetrics,
     batchSize: options.batchSize,
-    intervalMs: options.packageStorageSweepMs ?? 60_000,
+    storageDeletionDelayMs: config.packageStorageDeletionDelayMs,
+    intervalMs: config.packageSweepIntervalMs ?? 60_000,
   });
   const stopLoops = () =>
     Promise.all([

@@ -61,13 +61,13 @@ describe("the package registry's cleanup (PGlite, blobs in a folder)", () => {
         policyScheduleSeconds: 0,
         proxyTtlScheduleSeconds: 0,
         packageCleanupScheduleSeconds: 0,
+        packageSweepIntervalMs: 0,
         gcEnabled: false,
       },
       logger,
       infra: { db: fixture.db, bus, blobs },
       batchSize: 2,
       proxyStorageSweepMs: 0,
-      packageStorageSweepMs: 0,
       collectProcessMetrics: false,
     });
   }, SETUP_TIMEOUT_MS);

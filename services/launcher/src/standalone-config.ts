@@ -8,7 +8,12 @@ import {
   type TokenIssuerConfig,
 } from '@stowage/config';
 import { identityOptions, type IdentityConfig } from '@stowage/auth-token';
-import { garbageCollectionOptions, type GarbageCollectionConfig } from '@stowage/cleanup-worker';
+import {
+  garbageCollectionOptions,
+  packageStorageCleanupOptions,
+  type GarbageCollectionConfig,
+  type PackageStorageCleanupConfig,
+} from '@stowage/cleanup-worker';
 import { proxyOptions, type ProxyConfig } from '@stowage/dependency-proxy';
 import { upstreamTimeoutOptions } from '@stowage/gateway';
 import { packageLimitsOptions, type PackageLimitsConfig } from '@stowage/package-registry';
@@ -23,7 +28,8 @@ export interface StandaloneConfig
     ContainerRegistryConfig,
     ProxyConfig,
     PackageLimitsConfig,
-    GarbageCollectionConfig {
+    GarbageCollectionConfig,
+    PackageStorageCleanupConfig {
   host: string;
   port: number;
   externalUrl: string;
@@ -60,6 +66,7 @@ export const standaloneSchema = {
   ...proxyOptions,
   ...packageLimitsOptions,
   ...garbageCollectionOptions,
+  ...packageStorageCleanupOptions,
 };
 
 export function loadStandaloneConfig(env: NodeJS.ProcessEnv = process.env): StandaloneConfig {

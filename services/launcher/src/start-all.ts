@@ -97,6 +97,8 @@ export async function startAll(
           gcEnabled: config.gcEnabled,
           gcIdleIntervalMs: config.gcIdleIntervalMs,
           uploadPurgeAfterMs: config.uploadPurgeAfterMs,
+          packageSweepIntervalMs: config.packageSweepIntervalMs,
+          packageStorageDeletionDelayMs: config.packageStorageDeletionDelayMs,
         },
         ...options('cleanup-worker'),
       }),

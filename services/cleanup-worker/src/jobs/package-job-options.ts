@@ -16,6 +16,8 @@ export interface PackageJobOptions {
   /** Rows removed per transaction. */
   batchSize?: number;
   metrics?: PackageCleanupMetrics;
+  /** How long deleted files' objects wait before removal (default the library's, 10 minutes). */
+  storageDeletionDelayMs?: number;
 }
 
 export interface DestructionSummary {
@@ -31,8 +33,8 @@ export interface DestructionSummary {
  * what this pass deleted are not due yet (the deletion delay); a later sweep removes them.
  */
 export async function destroyPending(options: PackageJobOptions): Promise<DestructionSummary> {
-  const { packages: prisma, blobs, batchSize, metrics } = options;
-  const destroyed = await destroyPendingPackages(prisma, { batchSize });
+  const { packages: prisma, blobs, batchSize, metrics, storageDeletionDelayMs } = options;
+  const destroyed = await destroyPendingPackages(prisma, { batchSize, storageDeletionDelayMs });
   metrics?.rowsDestroyed.inc({ kind: 'package' }, destroyed.packages);
   metrics?.rowsDestroyed.inc({ kind: 'package_file' }, destroyed.files);
   const objects = await deletePackageStorage(prisma, blobs, { batchSize });

@@ -1,3 +1,4 @@
+import { apiScenarios } from './api-scenarios';
 import { genericProbes } from './generic-probes';
 import { genericScenarios } from './generic-scenarios';
 import { mavenProbes } from './maven-probes';
@@ -23,5 +24,6 @@ export function packageScenarios(fx: PackageFixture): void {
     pypiBadInputScenarios(fx);
   });
   describe('maven', () => mavenScenarios(fx));
+  describe('packages API', () => apiScenarios(fx));
   describe('permissions', () => permissionScenarios(fx, PROBES));
 }

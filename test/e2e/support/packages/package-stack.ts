@@ -8,7 +8,12 @@ import { startOwnStandalone } from '../standalone';
 
 /** Small enough that a test can send a file over it; every format's files in the tests are smaller. */
 export const MAX_FILE_BYTES = 20 * 1024 * 1024;
-const PACKAGE_ENV = { PACKAGE_MAX_FILE_BYTES: String(MAX_FILE_BYTES) };
+const PACKAGE_ENV = {
+  PACKAGE_MAX_FILE_BYTES: String(MAX_FILE_BYTES),
+  // Deleted packages' objects leave storage within seconds, so the tests can watch them go.
+  PACKAGE_CLEANUP_SWEEP_INTERVAL: '1s',
+  PACKAGE_STORAGE_DELETION_DELAY: '1s',
+};
 
 /** The Stowage whose package registry is under test, in either mode, as its clients see it. */
 export interface PackageStack {
