@@ -146,6 +146,34 @@ describe('GitLab Packages API: listing packages', () => {
       expect(names(res.body)).toEqual(expected);
     });
 
+    it("when package_name holds LIKE's wildcards, then they match themselves only", async () => {
+      const { prisma } = world.db;
+      const literal = await createPackage(prisma, {
+        projectId: world.ids.tool,
+        projectPath: 'team/sub/tool',
+        name: 'under_score',
+      });
+      const other = await createPackage(prisma, {
+        projectId: world.ids.tool,
+        projectPath: 'team/sub/tool',
+        name: 'underXscore',
+      });
+      try {
+        const res = await get(
+          `/projects/${world.ids.tool}/packages?package_name=r_s`,
+          world.tokens.maintainer,
+        );
+        expect(names(res.body)).toEqual(['under_score@1.0.0']);
+        const percent = await get(
+          `/projects/${world.ids.tool}/packages?package_name=%25`,
+          world.tokens.maintainer,
+        );
+        expect(percent.body).toEqual([]);
+      } finally {
+        await prisma.package.deleteMany({ where: { id: { in: [literal.id, other.id] } } });
+      }
+    });
+
     it('when paginated, then pages do not overlap and the headers and links say where the others are', async () => {
       const first = await get(`/projects/${world.ids.app}/packages?per_page=3&page=1`, world.tokens.reporter);
       const second = await get(

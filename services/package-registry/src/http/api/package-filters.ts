@@ -42,6 +42,11 @@ export function packageFilters(params: Params, scope: 'project' | 'group'): Pack
   };
 }
 
+/** Prisma's `contains` is a LIKE: `%` and `_` in the name asked for must match themselves (as GitLab's sanitize_sql_like). */
+function escapeLike(text: string): string {
+  return text.replace(/[\\%_]/g, '\\$&');
+}
+
 export function packageWhere(
   projectIds: readonly number[],
   filters: PackageFilters,
@@ -50,7 +55,9 @@ export function packageWhere(
     projectId: { in: [...projectIds] },
     status: filters.status ?? { in: [...LISTED_STATUSES] },
     ...(filters.packageType ? { packageType: filters.packageType } : {}),
-    ...(filters.packageName ? { name: { contains: filters.packageName, mode: 'insensitive' } } : {}),
+    ...(filters.packageName
+      ? { name: { contains: escapeLike(filters.packageName), mode: 'insensitive' } }
+      : {}),
     // A version asked for names versioned packages only; otherwise versionless ones (Maven's
     // artifact-level metadata) are left out unless asked for, as GitLab does.
     ...(filters.packageVersion
