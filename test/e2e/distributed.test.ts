@@ -284,7 +284,7 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
   );
 
   it(
-    'when the gateway is asked for an unknown npm package, then package-registry answers the GitLab-style 404',
+    'when the gateway is asked for a package path no format serves, then package-registry answers the GitLab-style 404',
     () =>
       withOutput(async () => {
         const notFound = { method: 'GET', status: '404', service: 'package-registry' };
@@ -294,7 +294,7 @@ describeWithComponents(['postgres', 'rabbitmq'], 'distributed mode (one OS proce
           notFound,
         );
 
-        const response = await gatewayGet('/api/v4/projects/1/packages/npm/foo');
+        const response = await gatewayGet('/api/v4/projects/1/packages/no-such-format/foo');
         const body: unknown = await response.json();
         const after = await scrapeSum(
           url('package-registry'),
