@@ -2,30 +2,30 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import request from 'supertest';
-import { mavenFormat } from '../src/formats/maven';
-import { fakeIdentity } from './support/fake-identity';
-import { openRegistryApp, type RegistryAppFixture } from './support/registry-app';
+import { FakeIdentity, ROLE } from './support/fake-identity';
+import { openRegistryApp, REGISTRY_APP_TIMEOUT_MS, type RegistryAppFixture } from './support/registry-app';
 
 // Maven's endpoints on the real core, PGlite and a filesystem blob store; auth-token is a
 // stand-in with two private projects in one group. The requests are the ones `mvn deploy` and
 // resolution send (see /work/notes/client-requests.md); the real client runs in test/e2e.
 
-/** PGlite's first start on a busy machine. */
-const SETUP_TIMEOUT_MS = 120_000;
-const WRITE = ['read_package', 'create_package', 'destroy_package'];
-const identity = fakeIdentity({
-  tokens: ['dev-token', 'reader-token'],
-  groups: [{ id: 10, fullPath: 'acme', visibility: 'private', visibleTo: ['dev-token', 'reader-token'] }],
-  projects: [
-    {
-      id: 1,
-      fullPath: 'acme/lib',
-      visibility: 'private',
-      grants: { 'dev-token': WRITE, 'reader-token': ['read_package'] },
-    },
-    { id: 2, fullPath: 'acme/secret', visibility: 'private', grants: { 'dev-token': WRITE } },
-  ],
-});
+const SETUP_TIMEOUT_MS = REGISTRY_APP_TIMEOUT_MS;
+// dev-token maintains the group; reader-token may see the group and read acme/lib only.
+const identity = new FakeIdentity();
+identity.groups.push({ id: 10, fullPath: 'acme', visibility: 'private' });
+identity.projects.push(
+  { id: 1, fullPath: 'acme/lib', visibility: 'private' },
+  { id: 2, fullPath: 'acme/secret', visibility: 'private' },
+);
+identity.users.push(
+  { id: 1, username: 'dev', token: 'dev-token', roles: { acme: ROLE.maintainer } },
+  {
+    id: 2,
+    username: 'reader',
+    token: 'reader-token',
+    roles: { acme: ROLE.guest, 'acme/lib': ROLE.reporter },
+  },
+);
 
 const PROJECT = '/api/v4/projects/1/packages/maven';
 const SECRET_PROJECT = '/api/v4/projects/2/packages/maven';
@@ -74,7 +74,7 @@ describe('Maven packages', () => {
   let fx: RegistryAppFixture;
 
   beforeAll(async () => {
-    fx = await openRegistryApp({ formats: [mavenFormat], identity });
+    fx = await openRegistryApp({ identity });
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await fx?.close();
@@ -111,7 +111,7 @@ describe('Maven packages', () => {
   }
 
   async function rowCounts() {
-    return { packages: await fx.ctx.prisma.package.count(), files: await fx.ctx.prisma.packageFile.count() };
+    return { packages: await fx.prisma.package.count(), files: await fx.prisma.packageFile.count() };
   }
 
   it('when a release is deployed as mvn does, then its files, every checksum and the metadata are served', async () => {
@@ -138,14 +138,14 @@ describe('Maven packages', () => {
     expect((await text(`${PROJECT}/${ARTIFACT}/maven-metadata.xml`)).body).toBe(metadata);
     expect((await text(`${PROJECT}/${ARTIFACT}/maven-metadata.xml.sha1`)).body).toBe(hex('sha1', metadata));
 
-    const pkg = await fx.ctx.prisma.package.findFirstOrThrow({
+    const pkg = await fx.prisma.package.findFirstOrThrow({
       where: { packageType: 'maven', version: '1.0.0' },
     });
     expect([pkg.name, pkg.metadata]).toEqual([
       'com/example/hello',
       { path: 'com/example/hello/1.0.0', app_group: 'com.example', app_name: 'hello', app_version: '1.0.0' },
     ]);
-    expect(await fx.ctx.prisma.packageFile.count({ where: { fileName: { endsWith: '.sha1' } } })).toBe(0);
+    expect(await fx.prisma.packageFile.count({ where: { fileName: { endsWith: '.sha1' } } })).toBe(0);
   });
 
   it('when an uploaded checksum does not match the stored file, then it is refused and nothing changes', async () => {
@@ -210,7 +210,7 @@ describe('Maven packages', () => {
   }
 
   it('when duplicates are not allowed for the group, then a release file is refused again but SNAPSHOTs and metadata are not', async () => {
-    await fx.ctx.prisma.namespacePackageSetting.create({
+    await fx.prisma.namespacePackageSetting.create({
       data: { namespaceId: 10, namespacePath: 'acme', packageType: 'maven', duplicatesAllowed: false },
     });
     try {
@@ -227,7 +227,7 @@ describe('Maven packages', () => {
       ).toBe(200);
       expect((await text(`${PROJECT}/${ARTIFACT}/0.9-SNAPSHOT/hello-0.9-SNAPSHOT.jar`)).body).toBe('two');
     } finally {
-      await fx.ctx.prisma.namespacePackageSetting.deleteMany({});
+      await fx.prisma.namespacePackageSetting.deleteMany({});
     }
   });
 

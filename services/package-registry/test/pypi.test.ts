@@ -1,93 +1,41 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import express from 'express';
 import request from 'supertest';
 import yazl from 'yazl';
-import { FilesystemBlobStore } from '@stowage/blob-store';
-import { createPrismaClient, migrate, openDatabase, type Database } from '@stowage/db';
-import { errorHandler } from '@stowage/http';
-import type { AuthorizeRequest, AuthorizeResponse, IdentityClient } from '@stowage/identity-client';
-import { createLogger } from '@stowage/logging';
-import {
-  PACKAGE_REGISTRY_MIGRATIONS_DIR,
-  PACKAGE_REGISTRY_SCHEMA,
-  PrismaClient,
-} from '@stowage/package-registry-data';
-import { packageGitlabErrorFormat } from '../src/core/error-formats';
-import type { PackageContext } from '../src/core/package-context';
-import { pypiFormat } from '../src/formats/pypi';
+import { FakeIdentity, ROLE } from './support/fake-identity';
+import { openRegistryApp, REGISTRY_APP_TIMEOUT_MS, type RegistryAppFixture } from './support/registry-app';
 
 // The PyPI format over HTTP on PGlite and a filesystem store, with an identity stand-in that
 // grants a Developer token on project 7 (`team/app`, in group 3 `team`) and a read-only token:
 // twine's upload, the simple index in both representations, files, PEP 658 metadata, and the
 // refusals that must leave nothing behind.
 
-const SETUP_TIMEOUT_MS = 120_000;
-const PROJECT = { id: 7, full_path: 'team/app', visibility: 'private' };
-const GROUP = { id: 3, full_path: 'team', visibility: 'private' };
 const DEVELOPER = 'dev-token';
 const READER = 'reader-token';
 
-/** auth-token's answers for the two tokens; anonymous callers see nothing. */
-const identity: IdentityClient = {
-  async authorize(req: AuthorizeRequest): Promise<AuthorizeResponse> {
-    const token = req.credentials && 'token' in req.credentials ? req.credentials.token : undefined;
-    const password = req.credentials?.kind === 'basic' ? req.credentials.password : undefined;
-    const who = token ?? password;
-    if (who !== DEVELOPER && who !== READER) {
-      return { principal: { kind: 'anonymous' }, project: null, group: null, granted: [] };
-    }
-    const principal = { kind: 'user' as const, user_id: 1, username: who, admin: false, credential: 'pat' };
-    const granted = who === DEVELOPER ? ['read_package', 'create_package'] : ['read_package'];
-    const namesProject = req.project === PROJECT.id || req.project === PROJECT.full_path;
-    const namesGroup = req.group === GROUP.id || req.group === GROUP.full_path;
-    return {
-      principal,
-      project: namesProject ? ({ ...PROJECT, access_level: 30 } as AuthorizeResponse['project']) : null,
-      group: namesGroup ? GROUP : null,
-      granted: namesProject ? granted.filter((ability) => req.abilities.includes(ability)) : [],
-    };
-  },
-  invalidateOnIdentityEvents: () => Promise.reject(new Error('not used')),
-  clearCache: () => undefined,
-};
+/** Both tokens see the group `team`; anonymous callers see nothing. */
+const identity = new FakeIdentity();
+identity.groups.push({ id: 3, fullPath: 'team', visibility: 'private' });
+identity.projects.push({ id: 7, fullPath: 'team/app', visibility: 'private' });
+identity.users.push(
+  { id: 1, username: 'dev', token: DEVELOPER, roles: { team: ROLE.guest, 'team/app': ROLE.developer } },
+  { id: 2, username: 'reader', token: READER, roles: { team: ROLE.guest, 'team/app': ROLE.reporter } },
+);
 
-let dir: string;
-let db: Database;
-let prisma: PrismaClient;
-let blobs: FilesystemBlobStore;
-let app: express.Express;
+let fx: RegistryAppFixture;
+let app: RegistryAppFixture['app'];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'stowage-pypi-'));
-  db = await openDatabase({ dataDir: join(dir, 'db') });
-  await migrate(db, { schema: PACKAGE_REGISTRY_SCHEMA, migrationsDir: PACKAGE_REGISTRY_MIGRATIONS_DIR });
-  prisma = createPrismaClient(PrismaClient, db);
-  blobs = new FilesystemBlobStore({ directory: join(dir, 'blobs') });
-  await blobs.initialize();
-  const ctx: PackageContext = {
-    prisma,
-    blobs,
-    jobs: undefined as never,
+  fx = await openRegistryApp({
     identity,
     externalUrl: 'http://stowage.test/prefix',
     limits: { maxFileBytes: 64 * 1024, maxMetadataBytes: 16 * 1024 },
-    logger: createLogger({ service: 'test', level: 'error' }),
-  };
-  const router = express.Router();
-  pypiFormat.routes(router, ctx);
-  app = express();
-  app.use('/api/v4', router);
-  app.use(errorHandler(packageGitlabErrorFormat));
-}, SETUP_TIMEOUT_MS);
+  });
+  app = fx.app;
+}, REGISTRY_APP_TIMEOUT_MS);
 
 afterAll(async () => {
-  await prisma?.$disconnect();
-  await db?.close();
-  rmSync(dir, { recursive: true, force: true });
-}, SETUP_TIMEOUT_MS);
+  await fx?.close();
+}, REGISTRY_APP_TIMEOUT_MS);
 
 const sha256 = (data: Buffer | string) => createHash('sha256').update(data).digest('hex');
 const md5 = (data: Buffer) => createHash('md5').update(data).digest('hex');
@@ -137,9 +85,7 @@ function upload(
 }
 
 async function storedKeys(): Promise<string[]> {
-  const keys: string[] = [];
-  for await (const object of blobs.list('packages/')) keys.push(object.key);
-  return keys.sort();
+  return (await fx.objectKeys()).sort();
 }
 
 describe('PyPI packages', () => {

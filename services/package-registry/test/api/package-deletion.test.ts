@@ -16,15 +16,14 @@ describe('GitLab Packages API: one package, its files, pipelines and deletion', 
   async function packageWithFiles(
     fileNames: string[] = ['a.tgz'],
   ): Promise<{ pkg: Package; files: PackageFile[] }> {
-    const pkg = await createPackage(world.db.prisma, {
+    const pkg = await createPackage(world.prisma, {
       projectId: world.ids.app,
       projectPath: 'team/app',
       name: `lib-${++counter}`,
       packageType: 'generic',
     });
     const files = [];
-    for (const fileName of fileNames)
-      files.push(await addFile(world.db.prisma, world.blobs, pkg, { fileName }));
+    for (const fileName of fileNames) files.push(await addFile(world.prisma, world.blobs, pkg, { fileName }));
     return { pkg, files };
   }
 
@@ -37,7 +36,7 @@ describe('GitLab Packages API: one package, its files, pipelines and deletion', 
     it('when a reporter asks for a package published by pipelines, then it comes with its newest pipeline and all of them', async () => {
       const { pkg } = await packageWithFiles();
       for (const pipelineId of [7, 8]) {
-        await world.db.prisma.packageBuildInfo.create({
+        await world.prisma.packageBuildInfo.create({
           data: {
             packageId: pkg.id,
             pipelineId,
@@ -66,16 +65,16 @@ describe('GitLab Packages API: one package, its files, pipelines and deletion', 
     });
 
     it("when the package is another project's, hidden or being deleted, then 404", async () => {
-      const other = await createPackage(world.db.prisma, {
+      const other = await createPackage(world.prisma, {
         projectId: world.ids.site,
         projectPath: 'open/site',
       });
-      const hidden = await createPackage(world.db.prisma, {
+      const hidden = await createPackage(world.prisma, {
         projectId: world.ids.app,
         projectPath: 'team/app',
         status: 'hidden',
       });
-      const going = await createPackage(world.db.prisma, {
+      const going = await createPackage(world.prisma, {
         projectId: world.ids.app,
         projectPath: 'team/app',
         status: 'pending_destruction',
@@ -98,7 +97,7 @@ describe('GitLab Packages API: one package, its files, pipelines and deletion', 
   describe('GET .../package_files', () => {
     it('when listed, then the live files come in id order, paginated, in GitLab shape; files being deleted are left out', async () => {
       const { pkg, files } = await packageWithFiles(['b.tgz', 'a.tgz', 'c.tgz']);
-      await world.db.prisma.packageFile.update({
+      await world.prisma.packageFile.update({
         where: { id: files[2]!.id },
         data: { status: 'pending_destruction' },
       });
@@ -137,13 +136,13 @@ describe('GitLab Packages API: one package, its files, pipelines and deletion', 
       const res = await call('delete', `${base()}/${pkg.id}`, world.tokens.maintainer);
 
       expect(res.status).toBe(204);
-      const row = await world.db.prisma.package.findUniqueOrThrow({
+      const row = await world.prisma.package.findUniqueOrThrow({
         where: { id: pkg.id },
         include: { files: true },
       });
       expect(row.status).toBe('pending_destruction');
       expect(row.files.map((file) => file.status)).toEqual(['pending_destruction', 'pending_destruction']);
-      const events = await world.db.prisma.outboxEvent.findMany({ where: { type: 'package.deleted' } });
+      const events = await world.prisma.outboxEvent.findMany({ where: { type: 'package.deleted' } });
       expect(events.map((event) => event.payload)).toContainEqual({
         package_id: pkg.id,
         project_id: world.ids.app,
@@ -165,7 +164,7 @@ describe('GitLab Packages API: one package, its files, pipelines and deletion', 
       } finally {
         world.jobs.failing = false;
       }
-      expect((await world.db.prisma.package.findUniqueOrThrow({ where: { id: pkg.id } })).status).toBe(
+      expect((await world.prisma.package.findUniqueOrThrow({ where: { id: pkg.id } })).status).toBe(
         'pending_destruction',
       );
     });
@@ -179,14 +178,14 @@ describe('GitLab Packages API: one package, its files, pipelines and deletion', 
       const { pkg } = await packageWithFiles();
       const res = await call('delete', `${base()}/${pkg.id}`, token ? world.tokens[token] : undefined);
       expect(res.status).toBe(status);
-      expect((await world.db.prisma.package.findUniqueOrThrow({ where: { id: pkg.id } })).status).toBe(
+      expect((await world.prisma.package.findUniqueOrThrow({ where: { id: pkg.id } })).status).toBe(
         'default',
       );
     });
 
     it('when a protection rule reserves deleting to owners, then a maintainer is refused with 403 and an owner may', async () => {
       const { pkg } = await packageWithFiles();
-      await world.db.prisma.packageProtectionRule.create({
+      await world.prisma.packageProtectionRule.create({
         data: {
           projectId: world.ids.app,
           packageNamePattern: `${pkg.name.slice(0, 4)}*`,
@@ -198,12 +197,12 @@ describe('GitLab Packages API: one package, its files, pipelines and deletion', 
         const refused = await call('delete', `${base()}/${pkg.id}`, world.tokens.maintainer);
         expect(refused.status).toBe(403);
         expect(refused.body.message).toMatch(/^403 Forbidden - Package protected/);
-        expect((await world.db.prisma.package.findUniqueOrThrow({ where: { id: pkg.id } })).status).toBe(
+        expect((await world.prisma.package.findUniqueOrThrow({ where: { id: pkg.id } })).status).toBe(
           'default',
         );
         expect((await call('delete', `${base()}/${pkg.id}`, world.tokens.owner)).status).toBe(204);
       } finally {
-        await world.db.prisma.packageProtectionRule.deleteMany();
+        await world.prisma.packageProtectionRule.deleteMany();
       }
     });
   });
@@ -217,12 +216,12 @@ describe('GitLab Packages API: one package, its files, pipelines and deletion', 
         world.tokens.maintainer,
       );
       expect(res.status).toBe(204);
-      const rows = await world.db.prisma.packageFile.findMany({
+      const rows = await world.prisma.packageFile.findMany({
         where: { packageId: pkg.id },
         orderBy: { id: 'asc' },
       });
       expect(rows.map((file) => file.status)).toEqual(['pending_destruction', 'default']);
-      expect((await world.db.prisma.package.findUniqueOrThrow({ where: { id: pkg.id } })).status).toBe(
+      expect((await world.prisma.package.findUniqueOrThrow({ where: { id: pkg.id } })).status).toBe(
         'default',
       );
       // Already being deleted: 404.

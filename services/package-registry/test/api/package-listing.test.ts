@@ -22,7 +22,7 @@ describe('GitLab Packages API: listing packages', () => {
 
   beforeAll(async () => {
     world = await openPackagesApiWorld();
-    const { prisma } = world.db;
+    const { prisma } = world;
     const app = { projectId: world.ids.app, projectPath: 'team/app' };
     pkgs.alpha1 = await createPackage(prisma, {
       ...app,
@@ -147,7 +147,7 @@ describe('GitLab Packages API: listing packages', () => {
     });
 
     it("when package_name holds LIKE's wildcards, then they match themselves only", async () => {
-      const { prisma } = world.db;
+      const { prisma } = world;
       const literal = await createPackage(prisma, {
         projectId: world.ids.tool,
         projectPath: 'team/sub/tool',

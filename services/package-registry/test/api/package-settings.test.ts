@@ -22,7 +22,7 @@ describe('GitLab Packages API: protection rules, duplicate settings, cleanup pol
 
   describe('/projects/:id/packages/protection/rules', () => {
     const rules = () => `/projects/${world.ids.app}/packages/protection/rules`;
-    afterEach(() => world.db.prisma.packageProtectionRule.deleteMany());
+    afterEach(() => world.prisma.packageProtectionRule.deleteMany());
 
     it('when a maintainer creates, lists, updates and deletes a rule, then each answers in GitLab shape', async () => {
       const created = await send('post', rules(), world.tokens.maintainer, {
@@ -109,7 +109,7 @@ describe('GitLab Packages API: protection rules, duplicate settings, cleanup pol
         const res = await send('post', rules(), world.tokens.maintainer, body);
         expect(res.status).toBe(status);
         expect(res.body).toEqual(answer);
-        expect(await world.db.prisma.packageProtectionRule.count()).toBe(0);
+        expect(await world.prisma.packageProtectionRule.count()).toBe(0);
       },
     );
 
@@ -158,11 +158,11 @@ describe('GitLab Packages API: protection rules, duplicate settings, cleanup pol
         minimum_access_level_for_push: 'owner',
       });
       expect(res.status).toBe(status);
-      expect(await world.db.prisma.packageProtectionRule.count()).toBe(0);
+      expect(await world.prisma.packageProtectionRule.count()).toBe(0);
     });
 
     it("when a rule is another project's, then it cannot be changed through this one", async () => {
-      const theirs = await world.db.prisma.packageProtectionRule.create({
+      const theirs = await world.prisma.packageProtectionRule.create({
         data: {
           projectId: world.ids.tool,
           packageNamePattern: 't*',
@@ -180,7 +180,7 @@ describe('GitLab Packages API: protection rules, duplicate settings, cleanup pol
 
   describe('/groups/:id/packages/settings', () => {
     const settings = (group: number | string) => `/groups/${group}/packages/settings`;
-    afterEach(() => world.db.prisma.namespacePackageSetting.deleteMany());
+    afterEach(() => world.prisma.namespacePackageSetting.deleteMany());
 
     it("when a group never saved settings, then GitLab's defaults show", async () => {
       const res = await send('get', settings(world.ids.team), world.tokens.owner);
@@ -219,7 +219,7 @@ describe('GitLab Packages API: protection rules, duplicate settings, cleanup pol
         generic_duplicates_allowed: true,
         generic_duplicate_exception_regex: '-SNAPSHOT$',
       });
-      const rows = await world.db.prisma.namespacePackageSetting.findMany({
+      const rows = await world.prisma.namespacePackageSetting.findMany({
         orderBy: { namespaceId: 'asc' },
       });
       expect(rows.map((row) => [row.namespacePath, row.packageType, row.duplicatesAllowed])).toEqual([
@@ -251,7 +251,7 @@ describe('GitLab Packages API: protection rules, duplicate settings, cleanup pol
         });
         expect(res.status).toBe(400);
         expect(res.body).toEqual(answer);
-        expect(await world.db.prisma.namespacePackageSetting.count()).toBe(0);
+        expect(await world.prisma.namespacePackageSetting.count()).toBe(0);
       },
     );
 
@@ -264,7 +264,7 @@ describe('GitLab Packages API: protection rules, duplicate settings, cleanup pol
         (await send('put', settings(world.ids.team), world.tokens[who], { maven_duplicates_allowed: false }))
           .status,
       ).toBe(status);
-      expect(await world.db.prisma.namespacePackageSetting.count()).toBe(0);
+      expect(await world.prisma.namespacePackageSetting.count()).toBe(0);
     });
 
     it('when an anonymous caller asks, then 401; an admin may', async () => {
@@ -315,13 +315,13 @@ describe('GitLab Packages API: protection rules, duplicate settings, cleanup pol
     });
 
     it('when a developer asks, then 403 and nothing is saved', async () => {
-      await world.db.prisma.packageCleanupPolicy.deleteMany();
+      await world.prisma.packageCleanupPolicy.deleteMany();
       expect((await send('get', policy(), world.tokens.developer)).status).toBe(403);
       expect(
         (await send('put', policy(), world.tokens.developer, { keep_n_duplicated_package_files: '1' }))
           .status,
       ).toBe(403);
-      expect(await world.db.prisma.packageCleanupPolicy.count()).toBe(0);
+      expect(await world.prisma.packageCleanupPolicy.count()).toBe(0);
     });
   });
 });

@@ -1,37 +1,17 @@
-import type { Express } from 'express';
-import express from 'express';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createBlobStore, type ManagedBlobStore } from '@stowage/blob-store';
-import { createMetrics, createServiceApp } from '@stowage/http';
-import { createSilentLogger } from '@stowage/logging';
-import {
-  openPglitePackageDb,
-  type PackageDbFixture,
-} from '../../../../../libs/package-registry-data/test/support/package-db';
-import { RecordingJobQueue } from '../../../../registry/test/api/support/rest-api-world';
-import { packageGitlabErrorFormat } from '../../../src/core/error-formats';
-import type { PackageContext } from '../../../src/core/package-context';
-import { packagesApi } from '../../../src/http/api';
-import { FakeIdentity, ROLE } from './fake-identity';
+import { FakeIdentity, ROLE } from '../../support/fake-identity';
+import { openRegistryApp, type RegistryAppFixture } from '../../support/registry-app';
 
 export const EXTERNAL_URL = 'http://gitlab.example.test';
 export const WORLD_TIMEOUT_MS = 120_000;
 
 /**
- * The Packages API on PGlite, blobs in a folder, a recording job queue and a table-driven
- * identity. Who the tests act as:
+ * The package registry's routes (registry-app.ts) asking a table-driven identity. Who the tests act as:
  * - private group `team` with private subgroup `team/sub`; private projects `team/app`,
  *   `team/sub/tool` and `team/secret`; public group `open` with public project `open/site`;
  * - owner (Owner of team), maintainer (Maintainer of team), developer, reporter and guest of
  *   `team/app` only, outsider (no role), admin (instance administrator).
  */
-export interface PackagesApiWorld {
-  app: Express;
-  db: PackageDbFixture;
-  blobs: ManagedBlobStore;
-  jobs: RecordingJobQueue;
+export interface PackagesApiWorld extends RegistryAppFixture {
   identity: FakeIdentity;
   ids: {
     team: number;
@@ -43,15 +23,9 @@ export interface PackagesApiWorld {
     site: number;
   };
   tokens: Record<'owner' | 'maintainer' | 'developer' | 'reporter' | 'guest' | 'outsider' | 'admin', string>;
-  close(): Promise<void>;
 }
 
 export async function openPackagesApiWorld(): Promise<PackagesApiWorld> {
-  const db = await openPglitePackageDb();
-  const dir = mkdtempSync(join(tmpdir(), 'stowage-packages-api-'));
-  const blobs = createBlobStore({ directory: dir });
-  await blobs.initialize();
-  const jobs = new RecordingJobQueue();
   const identity = new FakeIdentity();
   const ids = { team: 1, sub: 2, open: 3, app: 11, tool: 12, secret: 13, site: 14 };
   identity.groups.push(
@@ -83,40 +57,6 @@ export async function openPackagesApiWorld(): Promise<PackagesApiWorld> {
     { id: 106, username: 'outsider', token: tokens.outsider, roles: {} },
     { id: 107, username: 'admin', token: tokens.admin, admin: true, roles: {} },
   );
-  const logger = createSilentLogger();
-  const ctx: PackageContext = {
-    prisma: db.prisma,
-    blobs,
-    jobs,
-    identity,
-    externalUrl: EXTERNAL_URL,
-    limits: { maxFileBytes: 1024 * 1024, maxMetadataBytes: 64 * 1024 },
-    logger,
-  };
-  const app = createServiceApp({
-    logger,
-    metrics: createMetrics({ service: 'package-registry' }),
-    health: { checks: {} },
-    errorFormat: packageGitlabErrorFormat,
-    routes: (router) => {
-      const api = express.Router();
-      packagesApi(api, ctx);
-      router.use('/api/v4', api);
-    },
-  });
-  return {
-    app,
-    db,
-    blobs,
-    jobs,
-    identity,
-    ids,
-    tokens,
-    async close() {
-      await jobs.close();
-      await blobs.close();
-      await db.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  const registry = await openRegistryApp({ identity, externalUrl: EXTERNAL_URL });
+  return { ...registry, identity, ids, tokens };
 }
