@@ -1,8 +1,7 @@
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createBlobStore, type BlobStore, type ManagedBlobStore } from '@stowage/blob-store';
+import type { ManagedBlobStore } from '@stowage/blob-store';
 import { describeWithComponents } from '@stowage/testing';
+import { openBlobFolder, type BlobFolder } from '../../blob-store/test/support/blob-folder';
+import { failingDeletesOf } from '../../blob-store/test/support/failing-deletes';
 import { deleteProxyStorage, deleteStaleFetches, fetchKey, proxyBlobKey, type PrismaClient } from '../src';
 import { openPgliteProxyDb, openPostgresProxyDb, type ProxyDbFixture } from './support/proxy-db';
 import { cacheBlob, pendingStorageDeletions, randomDigest } from './support/proxy-fixtures';
@@ -10,38 +9,21 @@ import { cacheBlob, pendingStorageDeletions, randomDigest } from './support/prox
 const SETUP_TIMEOUT_MS = 120_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
-/** A store whose deletes of the given keys fail, as S3 does when it is down. */
-function failingDeletesOf(blobs: BlobStore, failing: Set<string>): BlobStore {
-  return new Proxy(blobs, {
-    get(target, property, receiver) {
-      if (property === 'delete') {
-        return async (key: string) => {
-          if (failing.has(key)) throw new Error('storage unavailable');
-          return target.delete(key);
-        };
-      }
-      return Reflect.get(target, property, receiver) as unknown;
-    },
-  });
-}
-
 function storageDeletionSuite(open: () => Promise<ProxyDbFixture>): void {
   let fixture: ProxyDbFixture;
   let prisma: PrismaClient;
+  let folder: BlobFolder;
   let blobs: ManagedBlobStore;
-  let dir: string;
 
   beforeAll(async () => {
     fixture = await open();
     prisma = fixture.prisma;
-    dir = mkdtempSync(join(tmpdir(), 'stowage-proxy-blobs-'));
-    blobs = createBlobStore({ directory: dir });
-    await blobs.initialize();
+    folder = await openBlobFolder('stowage-proxy-blobs');
+    blobs = folder.blobs;
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
-    await blobs?.close();
+    await folder?.close();
     await fixture?.close();
-    rmSync(dir, { recursive: true, force: true });
   }, SETUP_TIMEOUT_MS);
   beforeEach(() => prisma.storageDeletion.deleteMany());
 
@@ -116,7 +98,7 @@ function storageDeletionSuite(open: () => Promise<ProxyDbFixture>): void {
     await blobs.put(crashed, Buffer.from('partial'));
     await blobs.put(running, Buffer.from('partial'));
     const twoDaysAgo = new Date(Date.now() - 2 * DAY_MS);
-    utimesSync(join(dir, ...crashed.split('/')), twoDaysAgo, twoDaysAgo);
+    folder.backdate(crashed, twoDaysAgo);
 
     expect(await deleteStaleFetches(blobs)).toEqual({ deleted: 1, failed: 0 });
     expect(await blobs.stat(crashed)).toBeNull();

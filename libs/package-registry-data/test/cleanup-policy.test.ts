@@ -1,8 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createBlobStore, type ManagedBlobStore } from '@stowage/blob-store';
+import type { ManagedBlobStore } from '@stowage/blob-store';
 import { describeWithComponents } from '@stowage/testing';
+import { openBlobFolder, type BlobFolder } from '../../blob-store/test/support/blob-folder';
 import {
   claimDuePackageCleanupPolicies,
   PACKAGE_CLEANUP_POLICY_INTERVAL_MS,
@@ -21,20 +19,18 @@ const minutesAgo = (minutes: number) => new Date(Date.now() - minutes * 60_000);
 function cleanupPolicySuite(open: () => Promise<PackageDbFixture>): void {
   let fixture: PackageDbFixture;
   let prisma: PrismaClient;
+  let folder: BlobFolder;
   let blobs: ManagedBlobStore;
-  let dir: string;
 
   beforeAll(async () => {
     fixture = await open();
     prisma = fixture.prisma;
-    dir = mkdtempSync(join(tmpdir(), 'stowage-package-policy-'));
-    blobs = createBlobStore({ directory: dir });
-    await blobs.initialize();
+    folder = await openBlobFolder('stowage-package-policy');
+    blobs = folder.blobs;
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
-    await blobs?.close();
+    await folder?.close();
     await fixture?.close();
-    rmSync(dir, { recursive: true, force: true });
   }, SETUP_TIMEOUT_MS);
   beforeEach(async () => {
     await prisma.package.deleteMany();

@@ -1,8 +1,5 @@
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createBlobStore, type ManagedBlobStore } from '@stowage/blob-store';
-import { createBus, type Bus, type Job, type JobQueue } from '@stowage/bus';
+import type { ManagedBlobStore } from '@stowage/blob-store';
+import type { Job, JobQueue } from '@stowage/bus';
 import {
   fetchKey,
   PROXY_CACHE_PURGE_QUEUE,
@@ -10,7 +7,6 @@ import {
   proxyBlobKey,
   type PrismaClient as ProxyPrismaClient,
 } from '@stowage/dependency-proxy-data';
-import type { RunningService } from '@stowage/http';
 import { createSilentLogger } from '@stowage/logging';
 import { describeWithComponents, waitFor } from '@stowage/testing';
 import {
@@ -30,7 +26,7 @@ import {
 import { startProxyStorageSweeper } from '../src/gc/proxy-storage-sweeper';
 import { createProxyJobHandlers } from '../src/jobs/proxy-job-handlers';
 import { startProxyTtlScheduler } from '../src/scheduling/proxy-ttl-scheduler';
-import { startCleanupWorker } from '../src/service';
+import { startSchemaWorker, type SchemaWorker } from './support/schema-worker';
 
 const SETUP_TIMEOUT_MS = 120_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -54,43 +50,20 @@ describeWithComponents(
     const logger = createSilentLogger();
     let fixture: ProxyDbFixture;
     let proxy: ProxyPrismaClient;
+    let world: SchemaWorker;
     let blobs: ManagedBlobStore;
-    let dir: string;
-    let bus: Bus;
-    let worker: RunningService;
     let nextGroup = 100;
     let deliveries = 0;
 
     beforeAll(async () => {
       fixture = await openPostgresProxyDb('proxyworker');
       proxy = fixture.prisma;
-      dir = mkdtempSync(join(tmpdir(), 'stowage-proxy-worker-'));
-      blobs = createBlobStore({ directory: dir });
-      await blobs.initialize();
-      bus = createBus();
-      // Only the proxy's schema exists: the registry's loops stay off.
-      worker = await startCleanupWorker({
-        config: {
-          host: '127.0.0.1',
-          port: 0,
-          concurrency: 1,
-          policyScheduleSeconds: 0,
-          proxyTtlScheduleSeconds: 0,
-          gcEnabled: false,
-        },
-        logger,
-        infra: { db: fixture.db, bus, blobs },
-        batchSize: 2,
-        proxyStorageSweepMs: 0,
-        collectProcessMetrics: false,
-      });
+      world = await startSchemaWorker(fixture.db, logger, 'stowage-proxy-worker');
+      blobs = world.blobs;
     }, SETUP_TIMEOUT_MS);
     afterAll(async () => {
-      await worker?.stop();
-      await bus?.close();
-      await blobs?.close();
+      await world?.close();
       await fixture?.close();
-      rmSync(dir, { recursive: true, force: true });
     }, SETUP_TIMEOUT_MS);
 
     const group = () => ++nextGroup;
@@ -102,17 +75,9 @@ describeWithComponents(
     const stored = async (digest: string) => (await blobs.stat(proxyBlobKey(digest))) !== null;
     /** Runs a job's handler by hand, as a (re)delivery from the bus would. */
     function deliver(queue: string, payload: unknown): Promise<void> {
-      const handlers = createProxyJobHandlers({ proxy, blobs, logger, batchSize: 2 });
+      const handlers = createProxyJobHandlers({ proxy, blobs, logger, batchSize: world.batchSize });
       const job: Job = { id: `manual-${++deliveries}`, queue, payload, attempt: 1 };
       return handlers[queue]!(job);
-    }
-    async function metric(name: string, labels: Record<string, string>): Promise<number> {
-      const text = await (await fetch(`${worker.http.url}/metrics`)).text();
-      const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-      const line = text
-        .split('\n')
-        .find((l) => l.startsWith(`${name}{`) && wanted.every((label) => l.includes(label)));
-      return line ? Number(line.split(' ').pop()) : 0;
     }
 
     it("when a group's cache is purged through the queue, then its rows and the objects only it cached go, and another group's rows and the object it still caches stay", async () => {
@@ -128,12 +93,12 @@ describeWithComponents(
       await pulled(other, othersOwn);
       for (const tag of ['1', '2', '3']) await cacheManifest(proxy, purged, 'library/debian', tag);
       await cacheManifest(proxy, other, 'library/debian', '1');
-      const blobsBefore = await metric('stowage_cleanup_proxy_entries_removed_total', {
+      const blobsBefore = await world.metric('stowage_cleanup_proxy_entries_removed_total', {
         cause: 'purge',
         kind: 'blob',
       });
 
-      await bus.jobs.enqueue(PROXY_CACHE_PURGE_QUEUE, { group_id: purged });
+      await world.bus.jobs.enqueue(PROXY_CACHE_PURGE_QUEUE, { group_id: purged });
 
       await waitFor(
         'the purge to delete the objects',
@@ -149,11 +114,14 @@ describeWithComponents(
       await waitFor(
         'the purge to be counted',
         async () =>
-          (await metric('stowage_cleanup_proxy_entries_removed_total', { cause: 'purge', kind: 'blob' })) ===
+          (await world.metric('stowage_cleanup_proxy_entries_removed_total', {
+            cause: 'purge',
+            kind: 'blob',
+          })) ===
           blobsBefore + 3,
       );
       expect(
-        await metric('stowage_cleanup_proxy_objects_deleted_total', { kind: 'blob' }),
+        await world.metric('stowage_cleanup_proxy_objects_deleted_total', { kind: 'blob' }),
       ).toBeGreaterThanOrEqual(2);
     });
 
@@ -226,7 +194,7 @@ describeWithComponents(
       const crashed = fetchKey('00000000-0000-4000-8000-0000000000aa');
       await blobs.put(crashed, Buffer.from('half a layer'));
       const twoDaysAgo = new Date(Date.now() - 2 * DAY_MS);
-      utimesSync(join(dir, ...crashed.split('/')), twoDaysAgo, twoDaysAgo);
+      world.backdate(crashed, twoDaysAgo);
       const sweeper = startProxyStorageSweeper({ proxy, blobs, logger, intervalMs: 0 });
 
       await sweeper.sweep();
@@ -280,7 +248,7 @@ describeWithComponents(
         await cacheManifest(proxy, id, 'app', 'fresh', daysAgo(2));
         const scheduler = startProxyTtlScheduler({
           proxy,
-          jobs: bus.jobs,
+          jobs: world.bus.jobs,
           logger,
           intervalMs: 0,
           runIntervalMs: DAY_MS,

@@ -1,9 +1,5 @@
-import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { createBlobStore, type ManagedBlobStore } from '@stowage/blob-store';
-import { createBus, type Bus, type Job } from '@stowage/bus';
-import type { RunningService } from '@stowage/http';
+import type { ManagedBlobStore } from '@stowage/blob-store';
+import type { Job } from '@stowage/bus';
 import { createSilentLogger } from '@stowage/logging';
 import {
   PACKAGE_CLEANUP_POLICY_QUEUE,
@@ -29,7 +25,7 @@ import {
 import { startPackageStorageSweeper } from '../src/gc/package-storage-sweeper';
 import { createPackageJobHandlers } from '../src/jobs/package-job-handlers';
 import { startPackageCleanupPolicyScheduler } from '../src/scheduling/package-cleanup-policy-scheduler';
-import { startCleanupWorker } from '../src/service';
+import { startSchemaWorker, type SchemaWorker } from './support/schema-worker';
 
 const SETUP_TIMEOUT_MS = 120_000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -38,64 +34,27 @@ describe("the package registry's cleanup (PGlite, blobs in a folder)", () => {
   const logger = createSilentLogger();
   let fixture: PackageDbFixture;
   let packages: PackagePrismaClient;
+  let world: SchemaWorker;
   let blobs: ManagedBlobStore;
-  let dir: string;
-  let bus: Bus;
-  let worker: RunningService;
   let nextProject = 100;
   let deliveries = 0;
 
   beforeAll(async () => {
     fixture = await openPglitePackageDb();
     packages = fixture.prisma;
-    dir = mkdtempSync(join(tmpdir(), 'stowage-package-worker-'));
-    blobs = createBlobStore({ directory: dir });
-    await blobs.initialize();
-    bus = createBus();
-    // Only the package registry's schema exists: the registry's and the proxy's loops stay off.
-    worker = await startCleanupWorker({
-      config: {
-        host: '127.0.0.1',
-        port: 0,
-        concurrency: 1,
-        policyScheduleSeconds: 0,
-        proxyTtlScheduleSeconds: 0,
-        packageCleanupScheduleSeconds: 0,
-        packageSweepIntervalMs: 0,
-        gcEnabled: false,
-      },
-      logger,
-      infra: { db: fixture.db, bus, blobs },
-      batchSize: 2,
-      proxyStorageSweepMs: 0,
-      collectProcessMetrics: false,
-    });
+    world = await startSchemaWorker(fixture.db, logger, 'stowage-package-worker');
+    blobs = world.blobs;
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
-    await worker?.stop();
-    await bus?.close();
-    await blobs?.close();
+    await world?.close();
     await fixture?.close();
-    rmSync(dir, { recursive: true, force: true });
   }, SETUP_TIMEOUT_MS);
 
   const project = () => ++nextProject;
   function deliver(queue: string, payload: unknown): Promise<void> {
-    const handlers = createPackageJobHandlers({ packages, blobs, logger, batchSize: 2 });
+    const handlers = createPackageJobHandlers({ packages, blobs, logger, batchSize: world.batchSize });
     const job: Job = { id: `manual-${++deliveries}`, queue, payload, attempt: 1 };
     return handlers[queue]!(job);
-  }
-  async function metric(name: string, labels: Record<string, string> = {}): Promise<number> {
-    const text = await (await fetch(`${worker.http.url}/metrics`)).text();
-    const wanted = Object.entries(labels).map(([key, value]) => `${key}="${value}"`);
-    const line = text
-      .split('\n')
-      .find(
-        (l) =>
-          (l.startsWith(`${name}{`) || l.startsWith(`${name} `)) &&
-          wanted.every((label) => l.includes(label)),
-      );
-    return line ? Number(line.split(' ').pop()) : 0;
   }
 
   it('when a destruction job arrives on the bus, then pending packages and their files go and their objects are queued, not yet deleted', async () => {
@@ -107,9 +66,11 @@ describe("the package registry's cleanup (PGlite, blobs in a folder)", () => {
     ];
     const live = await createPackage(packages, { projectId });
     await addFile(packages, blobs, live);
-    const before = await metric('stowage_cleanup_packages_rows_destroyed_total', { kind: 'package_file' });
+    const before = await world.metric('stowage_cleanup_packages_rows_destroyed_total', {
+      kind: 'package_file',
+    });
 
-    await bus.jobs.enqueue(PACKAGE_DESTRUCTION_QUEUE, {});
+    await world.bus.jobs.enqueue(PACKAGE_DESTRUCTION_QUEUE, {});
 
     await waitFor(
       'the package to be destroyed',
@@ -125,7 +86,7 @@ describe("the package registry's cleanup (PGlite, blobs in a folder)", () => {
     await waitFor(
       'the rows to be counted',
       async () =>
-        (await metric('stowage_cleanup_packages_rows_destroyed_total', { kind: 'package_file' })) ===
+        (await world.metric('stowage_cleanup_packages_rows_destroyed_total', { kind: 'package_file' })) ===
         before + 2,
     );
   });
@@ -205,7 +166,12 @@ describe("the package registry's cleanup (PGlite, blobs in a folder)", () => {
     const pkg = await createPackage(packages, { projectId });
     await addFile(packages, blobs, pkg, { fileName: 'same', createdAt: new Date(Date.now() - 2000) });
     const kept = await addFile(packages, blobs, pkg, { fileName: 'same' });
-    const scheduler = startPackageCleanupPolicyScheduler({ packages, jobs: bus.jobs, logger, intervalMs: 0 });
+    const scheduler = startPackageCleanupPolicyScheduler({
+      packages,
+      jobs: world.bus.jobs,
+      logger,
+      intervalMs: 0,
+    });
     try {
       expect(await scheduler.tick()).toBe(1);
       expect(await scheduler.tick()).toBe(0);
@@ -229,7 +195,7 @@ describe("the package registry's cleanup (PGlite, blobs in a folder)", () => {
     await blobs.put(crashed, Buffer.from('half a file'));
     await blobs.put(running, Buffer.from('half a file'));
     const twoDaysAgo = new Date(Date.now() - 2 * DAY_MS);
-    utimesSync(join(dir, ...crashed.split('/')), twoDaysAgo, twoDaysAgo);
+    world.backdate(crashed, twoDaysAgo);
     const sweeper = startPackageStorageSweeper({ packages, blobs, logger, intervalMs: 0 });
 
     await sweeper.sweep();

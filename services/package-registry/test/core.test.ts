@@ -1,17 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { createHash } from 'node:crypto';
-import { FilesystemBlobStore } from '@stowage/blob-store';
-import { createPrismaClient, migrate, openDatabase, type Database } from '@stowage/db';
-import { createLogger } from '@stowage/logging';
-import {
-  PACKAGE_REGISTRY_MIGRATIONS_DIR,
-  PACKAGE_REGISTRY_SCHEMA,
-  PrismaClient,
-  packageFileKey,
-} from '@stowage/package-registry-data';
+import type { ManagedBlobStore } from '@stowage/blob-store';
+import { packageFileKey, type PrismaClient } from '@stowage/package-registry-data';
 import { stageFile, type StagedFile } from '../src/core/file-staging';
 import type { ProjectAccess } from '../src/core/package-access';
 import type { PackageContext } from '../src/core/package-context';
@@ -24,41 +14,33 @@ import {
 } from '../src/core/package-errors';
 import { publishFile, type PublishRequest } from '../src/core/package-publish';
 import { verifyChecksums } from '../src/core/checksums';
+import { FakeIdentity } from './support/fake-identity';
+import {
+  openPackageContext,
+  REGISTRY_APP_TIMEOUT_MS,
+  type PackageContextFixture,
+} from './support/registry-app';
 
 // The core on PGlite and a filesystem store (standalone mode's adapters): staging, publishing,
 // duplicates, protection rules, and that a refusal leaves no row behind.
 
-const SETUP_TIMEOUT_MS = 120_000;
-
-let dir: string;
-let db: Database;
-let prisma: PrismaClient;
-let blobs: FilesystemBlobStore;
+let fx: PackageContextFixture;
 let ctx: PackageContext;
+let prisma: PrismaClient;
+let blobs: ManagedBlobStore;
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'stowage-package-core-'));
-  db = await openDatabase({ dataDir: join(dir, 'db') });
-  await migrate(db, { schema: PACKAGE_REGISTRY_SCHEMA, migrationsDir: PACKAGE_REGISTRY_MIGRATIONS_DIR });
-  prisma = createPrismaClient(PrismaClient, db);
-  blobs = new FilesystemBlobStore({ directory: join(dir, 'blobs') });
-  await blobs.initialize();
-  ctx = {
-    prisma,
-    blobs,
-    jobs: undefined as never,
-    identity: undefined as never,
+  fx = await openPackageContext({
+    identity: new FakeIdentity(),
     externalUrl: 'http://stowage.test',
     limits: { maxFileBytes: 1024, maxMetadataBytes: 1024 },
-    logger: createLogger({ service: 'test', level: 'error' }),
-  };
-}, SETUP_TIMEOUT_MS);
+  });
+  ({ ctx, prisma, blobs } = fx);
+}, REGISTRY_APP_TIMEOUT_MS);
 
 afterAll(async () => {
-  await prisma?.$disconnect();
-  await db?.close();
-  rmSync(dir, { recursive: true, force: true });
-}, SETUP_TIMEOUT_MS);
+  await fx?.close();
+}, REGISTRY_APP_TIMEOUT_MS);
 
 let nextProject = 100;
 function access(overrides: Partial<ProjectAccess> = {}): ProjectAccess {

@@ -1,12 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Express } from 'express';
-import { createBlobStore, type ManagedBlobStore } from '@stowage/blob-store';
+import type { ManagedBlobStore } from '@stowage/blob-store';
 import { createMetrics, createServiceApp } from '@stowage/http';
 import type { IdentityClient } from '@stowage/identity-client';
 import { createSilentLogger } from '@stowage/logging';
 import type { PrismaClient } from '@stowage/package-registry-data';
+import { openBlobFolder } from '../../../../libs/blob-store/test/support/blob-folder';
 import { openPglitePackageDb } from '../../../../libs/package-registry-data/test/support/package-db';
 import { RecordingJobQueue } from '../../../registry/test/api/support/rest-api-world';
 import type { PackageContext, PackageLimits } from '../../src/core/package-context';
@@ -15,9 +13,7 @@ import { mountPackageRoutes, packageErrorFormat } from '../../src/http/package-r
 /** PGlite's first start on a busy machine. */
 export const REGISTRY_APP_TIMEOUT_MS = 120_000;
 
-export interface RegistryAppFixture {
-  /** The package registry's routes as the gateway reaches them (`/api/v4/...`), for supertest. */
-  app: Express;
+export interface PackageContextFixture {
   ctx: PackageContext;
   prisma: PrismaClient;
   blobs: ManagedBlobStore;
@@ -27,23 +23,26 @@ export interface RegistryAppFixture {
   close(): Promise<void>;
 }
 
-/**
- * The package registry's routes wired as the service wires them (every format, the Packages API,
- * each format's error shape), on a throwaway PGlite, a filesystem blob store and a recording job
- * queue, asking the identity client given: the FakeIdentity stand-in (fake-identity.ts) or a real
- * auth-token (package-world.ts). One per test file.
- */
-export async function openRegistryApp(options: {
+export interface RegistryAppFixture extends PackageContextFixture {
+  /** The package registry's routes as the gateway reaches them (`/api/v4/...`), for supertest. */
+  app: Express;
+}
+
+export interface PackageContextOptions {
   identity: IdentityClient;
   externalUrl?: string;
   limits?: Partial<PackageLimits>;
-}): Promise<RegistryAppFixture> {
+}
+
+/**
+ * What the service's code runs on, for tests: a throwaway PGlite, a filesystem blob store, a
+ * recording job queue and the identity client given. One per test file.
+ */
+export async function openPackageContext(options: PackageContextOptions): Promise<PackageContextFixture> {
   const db = await openPglitePackageDb();
-  const dir = mkdtempSync(join(tmpdir(), 'stowage-package-blobs-'));
-  const blobs = createBlobStore({ directory: dir });
-  await blobs.initialize();
+  const folder = await openBlobFolder('stowage-package-blobs');
+  const { blobs } = folder;
   const jobs = new RecordingJobQueue();
-  const logger = createSilentLogger();
   const ctx: PackageContext = {
     prisma: db.prisma,
     blobs,
@@ -51,17 +50,9 @@ export async function openRegistryApp(options: {
     identity: options.identity,
     externalUrl: options.externalUrl ?? 'http://packages.example.test',
     limits: { maxFileBytes: 1024 * 1024, maxMetadataBytes: 64 * 1024, ...options.limits },
-    logger,
+    logger: createSilentLogger(),
   };
-  const app = createServiceApp({
-    logger,
-    metrics: createMetrics({ service: 'package-registry' }),
-    health: { checks: {} },
-    errorFormat: packageErrorFormat,
-    routes: (router) => mountPackageRoutes(router, ctx),
-  });
   return {
-    app,
     ctx,
     prisma: db.prisma,
     blobs,
@@ -73,9 +64,25 @@ export async function openRegistryApp(options: {
     },
     async close() {
       await jobs.close();
-      await blobs.close();
+      await folder.close();
       await db.close();
-      rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The package registry's routes wired as the service wires them (every format, the Packages API,
+ * each format's error shape) on openPackageContext, asking the identity client given: the
+ * FakeIdentity stand-in (fake-identity.ts) or a real auth-token (package-world.ts).
+ */
+export async function openRegistryApp(options: PackageContextOptions): Promise<RegistryAppFixture> {
+  const fixture = await openPackageContext(options);
+  const app = createServiceApp({
+    logger: fixture.ctx.logger,
+    metrics: createMetrics({ service: 'package-registry' }),
+    health: { checks: {} },
+    errorFormat: packageErrorFormat,
+    routes: (router) => mountPackageRoutes(router, fixture.ctx),
+  });
+  return { ...fixture, app };
 }
