@@ -29,7 +29,8 @@ describe('renames and transfers while the container registry holds tags', () => 
     const tags = registryTagsClient({ registryUrl: () => registry.url, internalSecret: SECRET });
     identity = await openIdentityApp({ renameGuards: registryRenameGuards(tags, createSilentLogger()) });
     admin = (await signedIn(identity.prisma, { admin: true })).auth;
-  });
+    // Two PGlite databases start here; on a busy 2-core machine that takes longer than a test.
+  }, 120_000);
 
   afterAll(async () => {
     await identity?.close();
