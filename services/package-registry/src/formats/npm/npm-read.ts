@@ -20,6 +20,21 @@ function endpointBase(ctx: PackageContext, req: Request): string {
   return `${ctx.externalUrl}${req.baseUrl}`;
 }
 
+/** The package's installable versions and dist-tags in the projects the caller may read (404 if none). */
+async function installablePackage(
+  ctx: PackageContext,
+  level: NpmLevel,
+  req: Request,
+  res: Response,
+  rawName: string,
+) {
+  const name = npmPackageName(rawName);
+  const projectIds = await level.readableProjects(ctx, req, res, name);
+  const records = await installableVersions(ctx.prisma, projectIds, name);
+  if (records.length === 0) throw new PackageNotFoundError('Package');
+  return { name, records, tags: await distTagsOf(ctx.prisma, projectIds, name) };
+}
+
 export async function sendPackageDocument(
   ctx: PackageContext,
   level: NpmLevel,
@@ -27,11 +42,7 @@ export async function sendPackageDocument(
   res: Response,
   rawName: string,
 ): Promise<void> {
-  const name = npmPackageName(rawName);
-  const projectIds = await level.readableProjects(ctx, req, res, name);
-  const records = await installableVersions(ctx.prisma, projectIds, name);
-  if (records.length === 0) throw new PackageNotFoundError('Package');
-  const tags = await distTagsOf(ctx.prisma, projectIds, name);
+  const { name, records, tags } = await installablePackage(ctx, level, req, res, rawName);
   const base = endpointBase(ctx, req);
   res.setHeader('Vary', 'Accept');
   if (wantsAbbreviated(req.get('Accept'))) {
@@ -63,10 +74,6 @@ export async function sendDistTags(
   res: Response,
   rawName: string,
 ): Promise<void> {
-  const name = npmPackageName(rawName);
-  const projectIds = await level.readableProjects(ctx, req, res, name);
-  const records = await installableVersions(ctx.prisma, projectIds, name);
-  if (records.length === 0) throw new PackageNotFoundError('Package');
-  const tags = await distTagsOf(ctx.prisma, projectIds, name);
+  const { records, tags } = await installablePackage(ctx, level, req, res, rawName);
   res.json(servedTags(tags, records));
 }
