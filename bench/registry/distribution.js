@@ -44,7 +44,7 @@ async function startDistribution(workDir, repository) {
   return {
     label: 'distribution',
     base,
-    pid: server.pid,
+    processes: () => ({ 'docker-registry': server.pid }),
     repository,
     /** No auth: every request goes without Authorization. */
     authorization: async () => undefined,

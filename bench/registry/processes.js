@@ -89,4 +89,22 @@ function resetPeak(pid) {
   }
 }
 
-module.exports = { freePort, startServer, waitUntilReady, memoryOf, resetPeak };
+/** The direct children of `pid`, each with its command line (arguments joined by spaces). */
+function childProcesses(pid) {
+  const children = [];
+  // A child is listed under the thread that forked it, so read every thread's list.
+  for (const thread of fs.readdirSync(`/proc/${pid}/task`)) {
+    const listed = fs.readFileSync(`/proc/${pid}/task/${thread}/children`, 'utf8').trim();
+    for (const child of listed ? listed.split(/\s+/).map(Number) : []) {
+      try {
+        const command = fs.readFileSync(`/proc/${child}/cmdline`, 'utf8').split('\0').filter(Boolean);
+        children.push({ pid: child, command: command.join(' ') });
+      } catch {
+        // exited between the two reads
+      }
+    }
+  }
+  return children;
+}
+
+module.exports = { freePort, startServer, waitUntilReady, memoryOf, resetPeak, childProcesses };

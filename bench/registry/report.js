@@ -1,5 +1,5 @@
 'use strict';
-// The results table, as Markdown so it can go into bench/README.md unchanged.
+// The results tables, as Markdown so they can go into bench/README.md unchanged.
 
 /** ours / reference, turned so that >= 1.0 always means Stowage is at least as good. */
 function ratioOf(figure, stowage, distribution) {
@@ -10,6 +10,20 @@ function ratioOf(figure, stowage, distribution) {
 const format = (value, digits) => (value === undefined ? 'n/a' : value.toFixed(digits));
 const cell = (result, digits) => (result?.error ? 'failed' : format(result?.value, digits));
 
+const TITLES = {
+  stowage: 'Stowage standalone',
+  'stowage-distributed': 'Stowage distributed',
+  distribution: 'Distribution 2.8',
+};
+const RATIO_TITLE = 'ratio (>= 1: as good)';
+
+/** The targets the run was asked for, Stowage's first; the reference last. */
+function labelsOf(results) {
+  return Object.keys(TITLES).filter((label) => results.settings.targets.includes(label));
+}
+const stowageLabels = (results) => labelsOf(results).filter((label) => label !== 'distribution');
+const processCount = (memory) => Object.keys(memory?.processes ?? {}).length;
+
 function markdownTable(header, rows) {
   const widths = header.map((title, column) =>
     Math.max(title.length, ...rows.map((row) => row[column].length)),
@@ -18,37 +32,75 @@ function markdownTable(header, rows) {
   return [line(header), line(widths.map((width) => '-'.repeat(width))), ...rows.map(line)].join('\n');
 }
 
-/** One row per figure, then one for each process's peak RSS over the whole run. */
+/** A target's memory in MB; for several processes their sum, saying so. */
+function memoryCell(memory, value) {
+  const count = processCount(memory);
+  return count > 1 && value !== undefined ? `${format(value, 0)} (sum of ${count})` : format(value, 0);
+}
+
+/**
+ * One row per figure: each Stowage target with its ratio against Distribution, then Distribution;
+ * then one row for each target's peak RSS over the whole run.
+ */
 function resultsTable(results) {
+  const stowage = stowageLabels(results);
+  const withReference = labelsOf(results).includes('distribution');
   const rows = results.figures.map((figure) => [
     `${figure.title} (${figure.unit})`,
-    cell(figure.stowage, figure.digits),
-    cell(figure.distribution, figure.digits),
-    format(figure.ratio, 2),
+    ...stowage.flatMap((label) => [cell(figure[label], figure.digits), format(figure.ratios?.[label], 2)]),
+    ...(withReference ? [cell(figure.distribution, figure.digits)] : []),
   ]);
   const memory = results.memory;
   rows.push([
     'peak RSS over the run (MB)',
-    format(memory.stowage?.peakMb, 0),
-    format(memory.distribution?.peakMb, 0),
-    '',
+    ...stowage.flatMap((label) => [memoryCell(memory[label], memory[label]?.peakMb), '']),
+    ...(withReference ? [format(memory.distribution?.peakMb, 0)] : []),
   ]);
-  return markdownTable(['figure', 'Stowage', 'Distribution 2.8', 'ratio (>= 1: as good)'], rows);
+  const header = [
+    'figure',
+    ...stowage.flatMap((label) => [TITLES[label], RATIO_TITLE]),
+    ...(withReference ? [TITLES.distribution] : []),
+  ];
+  return markdownTable(header, rows);
 }
 
-/** Peak RSS of each process during each figure (VmHWM reset before every figure). */
+/** Peak RSS of each target during each figure (VmHWM reset before every figure). */
 function memoryTable(results) {
+  const labels = labelsOf(results);
+  const memory = results.memory;
   const rows = results.figures.map((figure) => [
     figure.title,
-    format(figure.stowage?.peakRssMb, 0),
-    format(figure.distribution?.peakRssMb, 0),
+    ...labels.map((label) => memoryCell(memory[label], figure[label]?.peakRssMb)),
   ]);
   rows.unshift([
     'idle after start',
-    format(results.memory.stowage?.idleMb, 0),
-    format(results.memory.distribution?.idleMb, 0),
+    ...labels.map((label) => memoryCell(memory[label], memory[label]?.idleMb)),
   ]);
-  return markdownTable(['peak RSS (MB) during', 'Stowage', 'Distribution 2.8'], rows);
+  return markdownTable(['RSS (MB): idle, then peak during', ...labels.map((label) => TITLES[label])], rows);
+}
+
+/**
+ * One row per process of a multi-process target: RSS idle after start, its peak during each
+ * figure and over the run, and whether that peak stays within the per-process bound.
+ */
+function processMemoryTable(results, label) {
+  const memory = results.memory[label];
+  const limit = results.settings.distributedProcessLimitMb;
+  const rows = Object.entries(memory.processes).map(([name, process]) => [
+    name,
+    format(process.idleMb, 0),
+    ...results.figures.map((figure) => format(figure[label]?.peakRssMbByProcess?.[name], 0)),
+    format(process.peakMb, 0),
+    process.peakMb <= limit ? 'yes' : 'NO',
+  ]);
+  const header = [
+    `${TITLES[label]}: RSS (MB)`,
+    'idle',
+    ...results.figures.map((figure) => `peak, ${figure.title}`),
+    'peak over run',
+    `<= ${limit} MB`,
+  ];
+  return markdownTable(header, rows);
 }
 
 function failures(results) {
@@ -57,11 +109,11 @@ function failures(results) {
     if (memory?.error) lines.push(`${label} did not start: ${memory.error}`);
   }
   for (const figure of results.figures) {
-    for (const label of ['stowage', 'distribution']) {
+    for (const label of labelsOf(results)) {
       if (figure[label]?.error) lines.push(`${figure.title}, ${label}: ${figure[label].error}`);
     }
   }
   return lines;
 }
 
-module.exports = { ratioOf, resultsTable, memoryTable, failures, markdownTable };
+module.exports = { ratioOf, resultsTable, memoryTable, processMemoryTable, failures, markdownTable };

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// Stowage's container registry (standalone mode, filesystem blobs, through the gateway) against
-// CNCF Distribution 2.8 (Debian's docker-registry, filesystem storage) on the same machine:
+// Stowage's container registry (standalone mode, and distributed mode with one process per service;
+// filesystem blobs, through the gateway) against CNCF Distribution 2.8 (Debian's docker-registry,
+// filesystem storage) on the same machine:
 // 1 GiB blob push and pull, manifest GETs per second under wrk, and `docker pull` of a 5-layer
 // image. Prints a table, writes bench/registry/results.json, exits 1 if any measurement failed.
 // Run after `pnpm run build` (Stowage runs from services/launcher/dist).
@@ -14,22 +15,27 @@ const { figureList } = require('./figure-list');
 const { generatorCeiling } = require('./figures');
 const { buildImage } = require('./image');
 const { memoryOf, resetPeak } = require('./processes');
-const { failures, memoryTable, ratioOf, resultsTable } = require('./report');
+const { failures, memoryTable, processMemoryTable, ratioOf, resultsTable } = require('./report');
 const { MiB, NAMING, REPOSITORY, SETTINGS } = require('./settings');
 const { startStowage } = require('./stowage');
+const { startStowageDistributed } = require('./stowage-distributed');
 
 const LOAD_AT_START = +os.loadavg()[0].toFixed(2);
 const RESULTS_FILE = path.join(__dirname, 'results.json');
 
+const STARTERS = {
+  distribution: (dir) => startDistribution(dir, REPOSITORY),
+  stowage: (dir) => startStowage(dir, NAMING),
+  'stowage-distributed': (dir) => startStowageDistributed(dir, NAMING),
+};
+
+const sum = (values) => values.reduce((total, value) => total + value, 0);
+
 async function startTargets(workRoot) {
-  const starters = {
-    distribution: (dir) => startDistribution(dir, REPOSITORY),
-    stowage: (dir) => startStowage(dir, NAMING),
-  };
   const started = await Promise.allSettled(
     SETTINGS.targets.map(async (label) => {
-      if (!starters[label]) throw new Error(`unknown target; BENCH_TARGETS takes ${Object.keys(starters)}`);
-      return starters[label](fs.mkdtempSync(path.join(workRoot, `${label}-`)));
+      if (!STARTERS[label]) throw new Error(`unknown target; BENCH_TARGETS takes ${Object.keys(STARTERS)}`);
+      return STARTERS[label](fs.mkdtempSync(path.join(workRoot, `${label}-`)));
     }),
   );
   const targets = [];
@@ -41,30 +47,54 @@ async function startTargets(workRoot) {
       return;
     }
     targets.push(outcome.value);
-    memory[label] = { idleMb: memoryOf(outcome.value.pid).rssMb };
+    const processes = Object.fromEntries(
+      Object.entries(outcome.value.processes()).map(([name, pid]) => [name, { idleMb: memoryOf(pid).rssMb }]),
+    );
+    memory[label] = { idleMb: sum(Object.values(processes).map((one) => one.idleMb)), processes };
   });
   return { targets, memory };
 }
 
-/** The process's peak RSS in MB; undefined once it has exited (a crash is reported by the figure). */
-function peakOf(target) {
-  try {
-    return memoryOf(target.pid).peakMb;
-  } catch {
-    return undefined;
-  }
-}
-
-/** Runs `figure` against `target` with the peak RSS reset first, so the peak read after is this figure's. */
+/**
+ * Runs `figure` against `target` with the peak RSS of each of its processes reset first, so the
+ * peaks read after are this figure's. `peakRssMb` adds up the processes' peaks (for distributed
+ * mode an upper bound: they need not peak at the same moment).
+ */
 async function measure(figure, target, earlier) {
-  resetPeak(target.pid);
+  const processes = Object.entries(target.processes());
+  for (const [, pid] of processes) resetPeak(pid);
   let result;
   try {
     result = await figure.run(target, earlier);
   } catch (error) {
     result = { error: error.message };
   }
-  return { ...result, peakRssMb: peakOf(target) };
+  const peaks = {};
+  const exited = [];
+  for (const [name, pid] of processes) {
+    try {
+      peaks[name] = memoryOf(pid).peakMb;
+    } catch {
+      exited.push(`${name} (pid ${pid})`);
+    }
+  }
+  if (exited.length > 0) result.error ??= `${exited.join(', ')} exited during the figure`;
+  return {
+    ...result,
+    peakRssMb: exited.length > 0 ? undefined : sum(Object.values(peaks)),
+    peakRssMbByProcess: peaks,
+  };
+}
+
+/** Each process's peak over the run (idle or any figure's), and their sum as the target's. */
+function peaksOverRun(memory, label, measured) {
+  for (const [name, one] of Object.entries(memory.processes)) {
+    const peaks = measured
+      .map((row) => row[label].peakRssMbByProcess[name])
+      .filter((peak) => peak !== undefined);
+    one.peakMb = Math.max(one.idleMb, ...peaks);
+  }
+  memory.peakMb = sum(Object.values(memory.processes).map((one) => one.peakMb));
 }
 
 function machine() {
@@ -115,14 +145,14 @@ async function main() {
         row[target.label] = await measure(figure, target, earlier[target.label]);
         earlier[target.label][figure.key] = row[target.label];
       }
-      row.ratio = ratioOf(figure, row.stowage, row.distribution);
+      row.ratios = Object.fromEntries(
+        targets
+          .filter((target) => target.label !== 'distribution')
+          .map((target) => [target.label, ratioOf(figure, row[target.label], row.distribution)]),
+      );
       measured.push(row);
     }
-    for (const target of targets) {
-      const memory = startedTargets.memory[target.label];
-      const peaks = measured.map((row) => row[target.label].peakRssMb).filter((peak) => peak !== undefined);
-      memory.peakMb = Math.max(memory.idleMb, ...peaks);
-    }
+    for (const target of targets) peaksOverRun(startedTargets.memory[target.label], target.label, measured);
     results = {
       date: new Date().toISOString().slice(0, 10),
       machine: machine(),
@@ -138,6 +168,10 @@ async function main() {
   console.log(resultsTable(results));
   console.log();
   console.log(memoryTable(results));
+  if (results.memory['stowage-distributed']?.processes) {
+    console.log();
+    console.log(processMemoryTable(results, 'stowage-distributed'));
+  }
   console.log(
     `\nclient alone generates and hashes ${results.settings.clientCeilingMbPerSecond.toFixed(0)} MB/s (ceiling of the push figure)`,
   );

@@ -8,8 +8,10 @@ const SETTINGS = {
   pullLayers: 5,
   pullLayerBytes: Number(process.env.BENCH_LAYER_MIB ?? 20) * MiB,
   pullRepetitions: Number(process.env.BENCH_PULL_REPETITIONS ?? 3),
-  /** `distribution,stowage` by default; one of them alone to measure only that registry. */
-  targets: (process.env.BENCH_TARGETS ?? 'distribution,stowage').split(','),
+  /** All three by default; a subset (e.g. `stowage-distributed`) to measure only those registries. */
+  targets: (process.env.BENCH_TARGETS ?? 'distribution,stowage,stowage-distributed').split(','),
+  /** Issue 12's bound on each distributed service process's RSS; the report marks processes above it. */
+  distributedProcessLimitMb: 150,
 };
 
 // Both registries serve the same repository name; Stowage needs its group and project to exist.
