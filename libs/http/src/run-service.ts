@@ -1,3 +1,4 @@
+import type { RequestListener } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from '@stowage/logging';
 import type { ErrorFormatChoice } from './errors';
@@ -24,6 +25,11 @@ export interface ServiceOptions {
 export interface RunningService {
   name: string;
   http: HttpServerHandle;
+  /**
+   * The app behind `http`: standalone mode's gateway hands public requests to it in-process,
+   * without a second HTTP hop over loopback.
+   */
+  handler: RequestListener;
   /** Readiness turns 503, in-flight requests finish, then background work stops. */
   stop(): Promise<void>;
 }
@@ -44,6 +50,7 @@ export async function runService(options: ServiceOptions): Promise<RunningServic
   return {
     name: options.name,
     http,
+    handler: app,
     stop() {
       stopping ??= (async () => {
         accepting = false;

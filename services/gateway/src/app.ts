@@ -1,7 +1,9 @@
+import type { RequestListener } from 'node:http';
 import type { Request } from 'express';
 import { createServiceApp, gitlabErrorFormat, ociErrorFormat, type Metrics } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
 import { createForwarder } from './http/forwarder';
+import { handOffInProcess } from './http/in-process-hand-off';
 import { upstreamReadinessChecks } from './http/readiness';
 import { ROUTES, type UpstreamName } from './http/route-table';
 
@@ -9,6 +11,8 @@ export interface GatewayDeps {
   logger: Logger;
   metrics: Metrics;
   upstreams: Record<UpstreamName, string>;
+  /** Services running in this process (standalone mode): their requests skip the loopback hop. */
+  inProcess?: Partial<Record<UpstreamName, RequestListener>>;
   trustForwardedHeaders: boolean;
   upstreamConnectTimeoutMs: number;
   upstreamIdleTimeoutMs: number;
@@ -29,7 +33,13 @@ export function createApp(deps: GatewayDeps) {
     health: { checks: upstreamReadinessChecks(deps.upstreams), isAccepting: deps.isAccepting },
     errorFormat: (req: Request) => (req.path.startsWith('/v2') ? ociErrorFormat : gitlabErrorFormat),
     routes: (router) => {
-      for (const route of ROUTES) router.all(route.pattern, forwarder.forward(route.upstream));
+      for (const route of ROUTES) {
+        const local = deps.inProcess?.[route.upstream];
+        const handler = local
+          ? handOffInProcess(local, deps.trustForwardedHeaders)
+          : forwarder.forward(route.upstream);
+        router.all(route.pattern, handler);
+      }
     },
   });
   return { app, close: forwarder.close };

@@ -1,7 +1,9 @@
+import type { RequestListener } from 'node:http';
 import { createMetrics, startHttpServer, type HttpServerHandle } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
 import { createApp } from './app';
 import { upstreamTimeoutOptions, type GatewayConfig } from './config';
+import type { UpstreamName } from './http/route-table';
 
 export interface RunningGateway {
   http: HttpServerHandle;
@@ -12,7 +14,9 @@ export interface RunningGateway {
 export async function startGateway(
   config: Pick<GatewayConfig, 'host' | 'port' | 'trustForwardedHeaders'> &
     Partial<Pick<GatewayConfig, 'upstreamConnectTimeoutMs' | 'upstreamIdleTimeoutMs'>> & {
-      upstreams: Record<'auth-token' | 'registry' | 'dependency-proxy' | 'package-registry', string>;
+      upstreams: Record<UpstreamName, string>;
+      /** Apps of services in this process, handed their requests directly (standalone mode). */
+      inProcess?: Partial<Record<UpstreamName, RequestListener>>;
     },
   logger: Logger,
   options: { collectProcessMetrics?: boolean } = {},
@@ -25,6 +29,7 @@ export async function startGateway(
       collectProcessMetrics: options.collectProcessMetrics ?? true,
     }),
     upstreams: config.upstreams,
+    inProcess: config.inProcess,
     trustForwardedHeaders: config.trustForwardedHeaders,
     upstreamConnectTimeoutMs:
       config.upstreamConnectTimeoutMs ?? upstreamTimeoutOptions.upstreamConnectTimeoutMs.default,

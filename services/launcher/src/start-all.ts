@@ -17,8 +17,9 @@ export interface RunningSuite {
 }
 
 /**
- * Starts all six services on one set of adapters, each on its own loopback port, and the
- * gateway in front of them: the same HTTP hops as distributed mode, in one process.
+ * Starts all six services on one set of adapters, each on its own loopback port (for the calls
+ * services make to each other and for readiness), and the gateway in front of them, which hands
+ * public requests to the services' apps in-process.
  */
 export async function startAll(
   config: StandaloneConfig,
@@ -107,7 +108,9 @@ export async function startAll(
     await Promise.allSettled(services.map((service) => service.stop()));
     throw error;
   }
-  const urlOf = (name: string) => services.find((service) => service.name === name)!.http.url;
+  const serviceNamed = (name: string) => services.find((service) => service.name === name)!;
+  const urlOf = (name: string) => serviceNamed(name).http.url;
+  const appOf = (name: string) => serviceNamed(name).handler;
   const gateway = await startGateway(
     {
       host: config.host,
@@ -120,6 +123,12 @@ export async function startAll(
         registry: urlOf('registry'),
         'dependency-proxy': urlOf('dependency-proxy'),
         'package-registry': urlOf('package-registry'),
+      },
+      inProcess: {
+        'auth-token': appOf('auth-token'),
+        registry: appOf('registry'),
+        'dependency-proxy': appOf('dependency-proxy'),
+        'package-registry': appOf('package-registry'),
       },
     },
     logger.child({ service: 'gateway' }),
