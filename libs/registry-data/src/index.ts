@@ -26,3 +26,4 @@ export * from './cleanup-policy-evaluation';
 export * from './cleanup-policy-runs';
 export * from './cleanup-policy-schedule';
 export * from './gc';
+export * from './registry-changes';

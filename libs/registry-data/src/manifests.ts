@@ -60,6 +60,20 @@ export interface ServedManifest {
   payload: Uint8Array;
 }
 
+/** Which manifest a reference names, without its payload. */
+export type ManifestIdentity = Omit<ServedManifest, 'payload'>;
+
+/** The rows of live repository `path` that `reference` (a tag or a digest) names. */
+function manifestNamedBy(path: string, reference: { digest: string } | { tag: string }): Prisma.Sql {
+  return 'digest' in reference
+    ? Prisma.sql`FROM registry.manifests m JOIN registry.repositories r ON r.id = m.repository_id
+        WHERE r.path = ${path} AND r.status IS NULL AND m.digest = ${reference.digest}`
+    : Prisma.sql`FROM registry.tags t
+        JOIN registry.repositories r ON r.id = t.repository_id
+        JOIN registry.manifests m ON m.id = t.manifest_id
+        WHERE r.path = ${path} AND r.status IS NULL AND t.name = ${reference.tag}`;
+}
+
 /**
  * The manifest a tag or digest names in the repository at `path`, in one query. Pulls by tag are
  * the hottest path of a registry and never touch storage; the query is hand-written because
@@ -70,19 +84,22 @@ export async function findManifestByPath(
   path: string,
   reference: { digest: string } | { tag: string },
 ): Promise<ServedManifest | null> {
-  const rows = await db.$queryRaw<{ digest: string; media_type: string; payload: Uint8Array }[]>(
-    'digest' in reference
-      ? Prisma.sql`SELECT m.digest, m.media_type, m.payload
-          FROM registry.manifests m JOIN registry.repositories r ON r.id = m.repository_id
-          WHERE r.path = ${path} AND r.status IS NULL AND m.digest = ${reference.digest}`
-      : Prisma.sql`SELECT m.digest, m.media_type, m.payload
-          FROM registry.tags t
-          JOIN registry.repositories r ON r.id = t.repository_id
-          JOIN registry.manifests m ON m.id = t.manifest_id
-          WHERE r.path = ${path} AND r.status IS NULL AND t.name = ${reference.tag}`,
-  );
+  const rows = await db.$queryRaw<{ digest: string; media_type: string; payload: Uint8Array }[]>`
+    SELECT m.digest, m.media_type, m.payload ${manifestNamedBy(path, reference)}`;
   const row = rows[0];
   return row ? { digest: row.digest, mediaType: row.media_type, payload: row.payload } : null;
+}
+
+/** As findManifestByPath, without the payload: what a cached payload is checked against. */
+export async function findManifestIdentityByPath(
+  db: RegistryDb,
+  path: string,
+  reference: { digest: string } | { tag: string },
+): Promise<ManifestIdentity | null> {
+  const rows = await db.$queryRaw<{ digest: string; media_type: string }[]>`
+    SELECT m.digest, m.media_type ${manifestNamedBy(path, reference)}`;
+  const row = rows[0];
+  return row ? { digest: row.digest, mediaType: row.media_type } : null;
 }
 
 async function checkReferences(

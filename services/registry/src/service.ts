@@ -26,6 +26,7 @@ import { registryRestApi } from './http/api';
 import { REGISTRY_TOKEN_AUDIENCE, registryBaseRouter } from './http/base';
 import { registryInternalApi } from './http/internal';
 import { scopeOfRequest, v2Api } from './http/v2-api';
+import { openManifestCache } from './manifests/open-manifest-cache';
 import { BlobUploads } from './uploads/blob-uploads';
 import { UploadHashCache } from './uploads/hash-cache';
 
@@ -75,6 +76,7 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     logger,
   });
   const externalUrl = config.externalUrl.replace(/\/$/, '');
+  const manifests = await openManifestCache(data.prisma, infra.db);
   const context = {
     prisma: data.prisma,
     blobs: infra.blobs,
@@ -84,6 +86,7 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
       hashes: new UploadHashCache(),
       partSize: config.uploadPartBytes,
     }),
+    manifests: manifests.cache,
     realm: `${externalUrl}/jwt/auth`,
     blobRedirectSeconds: config.blobRedirectSeconds,
   };
@@ -126,7 +129,9 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     async onStop() {
       await identityEvents.close();
       await tokens.close();
+      await manifests.close();
       await data.close();
     },
   });
 }
+

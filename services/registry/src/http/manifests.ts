@@ -6,7 +6,6 @@ import {
   deleteTag,
   digestOf,
   ensureRepository,
-  findManifestByPath,
   isValidTag,
   parseDigest,
   saveManifest,
@@ -56,7 +55,7 @@ export async function getManifest(
   res: Response,
 ) {
   const ref = parseReference(reference);
-  const manifest = await findManifestByPath(ctx.prisma, name, ref);
+  const manifest = await ctx.manifests.get(name, ref);
   if (!manifest) throw new OciError('MANIFEST_UNKNOWN', ref);
   if (!acceptsManifest(req.get('accept'), manifest.mediaType)) {
     throw new OciError('MANIFEST_UNKNOWN', { reason: `${manifest.mediaType} is not in the Accept header` });

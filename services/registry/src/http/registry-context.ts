@@ -1,5 +1,6 @@
 import type { BlobStore } from '@stowage/blob-store';
 import type { PrismaClient } from '@stowage/registry-data';
+import type { ManifestCache } from '../manifests/manifest-cache';
 import type { BlobUploads } from '../uploads/blob-uploads';
 
 /** What the `/v2/` handlers work with. */
@@ -7,6 +8,8 @@ export interface RegistryContext {
   prisma: PrismaClient;
   blobs: BlobStore;
   uploads: BlobUploads;
+  /** Manifests served to pulls, read through this replica's cache. */
+  manifests: ManifestCache;
   /** Where clients get tokens: `<external url>/jwt/auth`. */
   realm: string;
   /** Seconds a presigned blob URL lives; 0 serves blobs through the registry (the default). */

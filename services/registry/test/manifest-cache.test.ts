@@ -1,0 +1,110 @@
+import { createPrismaClient, migrate } from '@stowage/db';
+import {
+  deleteManifest,
+  scheduleRepositoryDeletion,
+  PrismaClient,
+  REGISTRY_MIGRATIONS_DIR,
+  REGISTRY_SCHEMA,
+  type Repository,
+} from '@stowage/registry-data';
+import { describeWithComponents, POSTGRES_URL } from '@stowage/testing';
+import { openRegistryDb, type RegistryDbFixture } from '../../../libs/registry-data/test/support/registry-db';
+import { createRepository, pushImage } from '../../../libs/registry-data/test/support/registry-fixtures';
+import { createTestDatabase, type TestDatabase } from '../../../test/e2e/support/postgres-database';
+import { openManifestCache } from '../src/manifests/open-manifest-cache';
+
+const SETUP_TIMEOUT_MS = 120_000;
+const PATH = 'cache-team/app/web';
+
+describe('manifest cache on PGlite (standalone mode): changes are announced at commit', () => {
+  let world: RegistryDbFixture;
+  let cache: Awaited<ReturnType<typeof openManifestCache>>;
+  let repository: Repository;
+
+  beforeAll(async () => {
+    world = await openRegistryDb();
+    cache = await openManifestCache(world.prisma, world.db);
+    repository = await createRepository(world.prisma, PATH, 1);
+  }, SETUP_TIMEOUT_MS);
+  afterAll(async () => {
+    await cache?.close();
+    await world?.close();
+  });
+
+  it('serves a pulled manifest from memory: an unannounced change is not seen', async () => {
+    const first = await pushImage(world.prisma, repository, 'quiet');
+    expect((await cache.cache.get(PATH, { tag: 'quiet' }))?.digest).toBe(first.manifest.digest);
+    await world.db.exec(`SET stowage.registry_change_notices = 'off'`);
+    try {
+      await pushImage(world.prisma, repository, 'quiet');
+    } finally {
+      await world.db.exec(`SET stowage.registry_change_notices = 'on'`);
+    }
+    // Only the announcement keeps the cache current: without it the old answer stays.
+    expect((await cache.cache.get(PATH, { tag: 'quiet' }))?.digest).toBe(first.manifest.digest);
+  });
+
+  it('never serves a tag after it moved, whichever client moved it', async () => {
+    await pushImage(world.prisma, repository, 'v1');
+    await cache.cache.get(PATH, { tag: 'v1' });
+    const moved = await pushImage(world.prisma, repository, 'v1');
+    expect((await cache.cache.get(PATH, { tag: 'v1' }))?.digest).toBe(moved.manifest.digest);
+
+    // A change in raw SQL, as the cleanup-worker's bulk deletions make them.
+    await world.db.exec(`DELETE FROM registry.tags WHERE name = 'v1'`);
+    expect(await cache.cache.get(PATH, { tag: 'v1' })).toBeNull();
+  });
+
+  it('never serves a manifest after it was deleted, or its repository marked for deletion', async () => {
+    const image = await pushImage(world.prisma, repository, 'gone');
+    const byDigest = { digest: image.manifest.digest };
+    expect((await cache.cache.get(PATH, byDigest))?.digest).toBe(image.manifest.digest);
+    expect(await deleteManifest(world.prisma, repository, image.manifest.digest)).toBe(true);
+    expect(await cache.cache.get(PATH, byDigest)).toBeNull();
+
+    const kept = await pushImage(world.prisma, repository, 'kept');
+    expect((await cache.cache.get(PATH, { tag: 'kept' }))?.digest).toBe(kept.manifest.digest);
+    expect(await scheduleRepositoryDeletion(world.prisma, repository)).toMatchObject({ scheduled: true });
+    expect(await cache.cache.get(PATH, { tag: 'kept' })).toBeNull();
+  });
+});
+
+describeWithComponents(
+  ['postgres'],
+  'manifest cache on PostgreSQL: two replicas, changes unannounced',
+  () => {
+    let database: TestDatabase;
+    const replicas: { prisma: PrismaClient; cache: Awaited<ReturnType<typeof openManifestCache>> }[] = [];
+    let repository: Repository;
+
+    beforeAll(async () => {
+      database = await createTestDatabase(POSTGRES_URL, 'mcache');
+      await migrate(database.db, { schema: REGISTRY_SCHEMA, migrationsDir: REGISTRY_MIGRATIONS_DIR });
+      for (let i = 0; i < 2; i++) {
+        const prisma = createPrismaClient(PrismaClient, database.db);
+        replicas.push({ prisma, cache: await openManifestCache(prisma, database.db) });
+      }
+      repository = await createRepository(replicas[0]!.prisma, PATH, 1);
+    }, SETUP_TIMEOUT_MS);
+    afterAll(async () => {
+      for (const replica of replicas) {
+        await replica.cache.close();
+        await replica.prisma.$disconnect();
+      }
+      await database?.drop();
+    });
+
+    it("never serves one replica's cached manifest after another replica moved the tag or deleted it", async () => {
+      const [writer, reader] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
+      const first = await pushImage(writer.prisma, repository, 'v1');
+      expect((await reader.cache.cache.get(PATH, { tag: 'v1' }))?.digest).toBe(first.manifest.digest);
+
+      const moved = await pushImage(writer.prisma, repository, 'v1');
+      expect((await reader.cache.cache.get(PATH, { tag: 'v1' }))?.digest).toBe(moved.manifest.digest);
+
+      expect(await deleteManifest(writer.prisma, repository, moved.manifest.digest)).toBe(true);
+      expect(await reader.cache.cache.get(PATH, { digest: moved.manifest.digest })).toBeNull();
+      expect(await reader.cache.cache.get(PATH, { tag: 'v1' })).toBeNull();
+    });
+  },
+);
