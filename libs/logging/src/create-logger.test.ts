@@ -26,6 +26,29 @@ describe('createLogger', () => {
     expect(typeof lines[0]!.timestamp).toBe('string');
   });
 
+  it('when an event is below the level, then it is never serialised, until the level is lowered', async () => {
+    const { stream, lines } = capture();
+    const logger = createLogger({ service: 'gateway', level: 'warn', stream });
+    let serialised = 0;
+    const metadata = {
+      path: {
+        toJSON() {
+          serialised += 1;
+          return '/v2/';
+        },
+      },
+    };
+    logger.child({ requestId: 'r-2' }).http('request', metadata);
+    await new Promise((r) => setImmediate(r));
+    expect(serialised).toBe(0);
+    expect(lines).toHaveLength(0);
+
+    logger.level = 'http';
+    logger.child({ requestId: 'r-3' }).http('request', metadata);
+    await new Promise((r) => setImmediate(r));
+    expect(lines).toEqual([expect.objectContaining({ level: 'http', path: '/v2/', requestId: 'r-3' })]);
+  });
+
   it('when a child logger names its own service, then that name wins over the default', async () => {
     const { stream, lines } = capture();
     createLogger({ service: 'stowage', stream }).child({ service: 'registry' }).info('hi');

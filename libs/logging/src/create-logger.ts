@@ -17,14 +17,23 @@ const defaultService = (service: string) =>
     return info;
   })();
 
+/**
+ * Drops an event below the logger's level before the other formats run. winston formats every
+ * event and lets the transport filter by level only afterwards, so without this each request's
+ * access line (level `http`) was redacted and serialised to JSON only to be thrown away.
+ */
+const onlyEnabledLevels = (logger: () => Logger) =>
+  winston.format((info) => (logger().isLevelEnabled(info.level) ? info : false))();
+
 /** JSON lines, one per event, with timestamp and service, secrets redacted. */
 export function createLogger(options: LoggerOptions): Logger {
   const transport = options.stream
     ? new winston.transports.Stream({ stream: options.stream })
     : new winston.transports.Console();
-  return winston.createLogger({
+  const logger: Logger = winston.createLogger({
     level: options.level ?? 'info',
     format: winston.format.combine(
+      onlyEnabledLevels(() => logger),
       // Not defaultMeta: winston lets defaultMeta override a child's fields, and in standalone
       // mode each service's child logger must be able to name itself.
       defaultService(options.service),
@@ -35,6 +44,7 @@ export function createLogger(options: LoggerOptions): Logger {
     ),
     transports: [transport],
   });
+  return logger;
 }
 
 /** A logger that writes nothing, for tests (inject it instead of mocking modules). */
