@@ -65,15 +65,15 @@ describe('registry-data manifests and tags', () => {
     const stored = await saveManifest(fixture.prisma, repository, manifest, 'v1');
 
     expect(stored.totalSize).toBe(BigInt(200 + manifest.payload.length));
-    expect((await findManifestByPath(fixture.prisma, repository.path, { tag: 'v1' }))?.digest).toBe(
+    expect((await findManifestByPath(fixture.db, repository.path, { tag: 'v1' }))?.digest).toBe(
       manifest.digest,
     );
-    expect(await findManifestByPath(fixture.prisma, repository.path, { digest: manifest.digest })).toEqual({
+    expect(await findManifestByPath(fixture.db, repository.path, { digest: manifest.digest })).toEqual({
       digest: manifest.digest,
       mediaType: MEDIA_TYPES.ociManifest,
       payload: new Uint8Array(manifest.payload),
     });
-    expect(await findManifestByPath(fixture.prisma, 'group/project/other', { tag: 'v1' })).toBeNull();
+    expect(await findManifestByPath(fixture.db, 'group/project/other', { tag: 'v1' })).toBeNull();
     expect(await outbox()).toEqual([
       {
         type: 'container.manifest.pushed',
@@ -181,6 +181,6 @@ describe('registry-data manifests and tags', () => {
     await expect(ensureRepository(fixture.prisma, 'tagged/project', 1001)).rejects.toThrow(
       RepositoryBeingDeletedError,
     );
-    expect(await findManifestByPath(fixture.prisma, 'tagged/project', { tag: 'v1' })).toBeNull();
+    expect(await findManifestByPath(fixture.db, 'tagged/project', { tag: 'v1' })).toBeNull();
   });
 });

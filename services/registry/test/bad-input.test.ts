@@ -126,7 +126,7 @@ describe('registry: bad input never gets a 5xx', () => {
       prisma,
       blobs,
       uploads: new BlobUploads({ prisma, blobs, hashes: new UploadHashCache(), partSize: 1024 * 1024 }),
-      manifests: (await openManifestCache(prisma, world.registry.db)).cache,
+      manifests: (await openManifestCache(world.registry.db)).cache,
       realm: 'http://registry.example.test/jwt/auth',
       blobRedirectSeconds: 0,
     };

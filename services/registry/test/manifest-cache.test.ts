@@ -23,7 +23,7 @@ describe('manifest cache on PGlite (standalone mode): changes are announced at c
 
   beforeAll(async () => {
     world = await openRegistryDb();
-    cache = await openManifestCache(world.prisma, world.db);
+    cache = await openManifestCache(world.db);
     repository = await createRepository(world.prisma, PATH, 1);
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
@@ -82,7 +82,7 @@ describeWithComponents(
       await migrate(database.db, { schema: REGISTRY_SCHEMA, migrationsDir: REGISTRY_MIGRATIONS_DIR });
       for (let i = 0; i < 2; i++) {
         const prisma = createPrismaClient(PrismaClient, database.db);
-        replicas.push({ prisma, cache: await openManifestCache(prisma, database.db) });
+        replicas.push({ prisma, cache: await openManifestCache(database.db) });
       }
       repository = await createRepository(replicas[0]!.prisma, PATH, 1);
     }, SETUP_TIMEOUT_MS);

@@ -4,7 +4,6 @@ import {
   findManifestByPath,
   findManifestIdentityByPath,
   onRegistryChanges,
-  type PrismaClient,
 } from '@stowage/registry-data';
 import { ManifestCache } from './manifest-cache';
 
@@ -13,11 +12,11 @@ const MANIFEST_CACHE_PAYLOAD_BYTES = 16 * 1024 * 1024;
 const MANIFEST_CACHE_REFERENCES = 10_000;
 
 /** The replica's manifest cache, told of every committed change where the database can tell it. */
-export async function openManifestCache(prisma: PrismaClient, db: Infrastructure['db']) {
+export async function openManifestCache(db: Infrastructure['db']) {
   const cache = new ManifestCache(
     {
-      find: (path, reference) => findManifestByPath(prisma, path, reference),
-      identify: (path, reference) => findManifestIdentityByPath(prisma, path, reference),
+      find: (path, reference) => findManifestByPath(db, path, reference),
+      identify: (path, reference) => findManifestIdentityByPath(db, path, reference),
     },
     {
       changesAnnounced: announcesRegistryChanges(db),
