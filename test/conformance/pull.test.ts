@@ -146,8 +146,28 @@ describe('OCI conformance: pull', () => {
       expectOciError(await get(`/v2/${emptyRepository}/manifests/latest`), 404, 'MANIFEST_UNKNOWN');
     });
 
-    it('when the reference is a malformed digest, then it answers 400 DIGEST_INVALID', async () => {
-      expectOciError(await get(`/v2/${repository}/manifests/sha256:not-hex`), 400, 'DIGEST_INVALID');
+    // Neither a valid tag nor a digest: no manifest can have that name, so it is unknown, as CNCF
+    // Distribution answers (404), with the spec's error body. PUT keeps TAG_INVALID (push-manifests).
+    describe.each([
+      ['a tag starting with a dash', '-leading-dash'],
+      ['a tag starting with a dot', '.hidden'],
+      ['a tag of 129 characters', 'a'.repeat(129)],
+      ['a digest that is not hex', 'sha256:not-hex'],
+      ['a digest too short for its algorithm', 'sha256:abc'],
+    ])('when the reference is %s', (_case, reference) => {
+      it('then GET answers 404 MANIFEST_UNKNOWN', async () => {
+        const response = await get(`/v2/${repository}/manifests/${reference}`);
+
+        expectOciError(response, 404, 'MANIFEST_UNKNOWN');
+        expectApiVersionHeader(response);
+      });
+
+      it('then HEAD answers 404 without a body', async () => {
+        const response = await head(`/v2/${repository}/manifests/${reference}`);
+
+        expectStatus(response, 404);
+        expect(response.body).toHaveLength(0);
+      });
     });
   });
 

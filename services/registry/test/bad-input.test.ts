@@ -280,6 +280,36 @@ describe('registry: bad input never gets a 5xx', () => {
     WORLD_TIMEOUT_MS,
   );
 
+  describe('manifest references that are neither a valid tag nor a digest', () => {
+    const granted = () => `Bearer ${grant(untouched.path)}`;
+    it.each([
+      ['a tag starting with a dash', '-dash'],
+      ['a tag of 129 characters', 'a'.repeat(129)],
+      ['a digest that is not hex', 'sha256:xyz'],
+      ['a digest of an unknown algorithm', 'md5:abc'],
+    ])(
+      'when GET or HEAD names %s, then it answers 404 MANIFEST_UNKNOWN, as distribution does',
+      async (_case, reference) => {
+        const path = `/v2/${untouched.path}/manifests/${reference}`;
+        const got = await request(v2).get(path).set('Authorization', granted());
+        const headed = await request(v2).head(path).set('Authorization', granted());
+
+        expect([got.status, got.body.errors?.[0]?.code]).toEqual([404, 'MANIFEST_UNKNOWN']);
+        expect(headed.status).toBe(404);
+      },
+    );
+
+    it('when PUT names an invalid tag, then it still answers 400 TAG_INVALID', async () => {
+      const res = await request(v2)
+        .put(`/v2/${untouched.path}/manifests/-dash`)
+        .set('Authorization', granted())
+        .set('Content-Type', 'application/vnd.oci.image.manifest.v1+json')
+        .send('{}');
+
+      expect([res.status, res.body.errors[0].code]).toEqual([400, 'TAG_INVALID']);
+    });
+  });
+
   describe('digests that do not parse', () => {
     const granted = () => `Bearer ${grant(untouched.path)}`;
 
@@ -287,7 +317,8 @@ describe('registry: bad input never gets a 5xx', () => {
       ['a blob upload with ?digest=sha256:xyz', 'post', '/blobs/uploads/?digest=sha256:xyz'],
       ['a blob upload with ?digest=foo', 'post', '/blobs/uploads/?digest=foo'],
       ['a blob path naming sha256:xyz', 'get', '/blobs/sha256:xyz'],
-      ['a manifest path naming md5:abc', 'get', '/manifests/md5:abc'],
+      // A GET or HEAD of it answers 404 MANIFEST_UNKNOWN instead (below).
+      ['a manifest deletion naming md5:abc', 'delete', '/manifests/md5:abc'],
     ] as const)(
       'when %s arrives, then DIGEST_INVALID says the digest is invalid',
       async (_what, method, suffix) => {

@@ -29,14 +29,40 @@ function readBody(req: Request, res: Response): Promise<Buffer> {
   );
 }
 
-/** A tag or a digest, as the last path segment names a manifest. */
-function parseReference(reference: string): { digest: string } | { tag: string } {
+type Reference = { digest: string } | { tag: string };
+
+/**
+ * A tag or a digest, as the last path segment of a PUT or DELETE names a manifest; 400 TAG_INVALID
+ * or DIGEST_INVALID when it is neither. CNCF Distribution answers an unroutable 404 (a plain-text
+ * "404 page not found", no error body) to an invalid tag, because its route only matches valid
+ * references, and DIGEST_INVALID to a DELETE of a malformed digest. For a write the client chose
+ * the name, so the spec's TAG_INVALID / DIGEST_INVALID tell it what to fix; a 404 would read as
+ * "the repository or manifest does not exist" and hide its mistake.
+ */
+function parseReference(reference: string): Reference {
   if (reference.includes(':')) {
     requireDigest(reference);
     return { digest: reference };
   }
   if (!isValidTag(reference)) throw new OciError('TAG_INVALID', { tag: reference });
   return { tag: reference };
+}
+
+/**
+ * The reference of a GET or HEAD: one that is neither a valid tag nor a well-formed digest names
+ * no manifest that could exist, so it is unknown, 404 MANIFEST_UNKNOWN, without a query.
+ * Distribution answers 404 to an invalid tag (its route does not match), and it takes a malformed
+ * digest (`sha256:zz`) for a tag and fails its lookup (500 UNKNOWN in 2.8, from its storage
+ * driver refusing the path); both are "no such manifest" to a client, which is what 404 says, in
+ * the spec's error body.
+ */
+function readReference(reference: string): Reference {
+  try {
+    return parseReference(reference);
+  } catch (error) {
+    if (error instanceof OciError) throw new OciError('MANIFEST_UNKNOWN', { reference });
+    throw error;
+  }
 }
 
 function describeManifest(res: Response, manifest: ServedManifest): void {
@@ -54,7 +80,7 @@ export async function getManifest(
   req: Request,
   res: Response,
 ) {
-  const ref = parseReference(reference);
+  const ref = readReference(reference);
   const manifest = await ctx.manifests.get(name, ref);
   if (!manifest) throw new OciError('MANIFEST_UNKNOWN', ref);
   if (!acceptsManifest(req.get('accept'), manifest.mediaType)) {
