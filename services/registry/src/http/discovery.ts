@@ -73,9 +73,7 @@ export async function getReferrers(
   // No repository means no referrers: the spec answers an empty index, not an error.
   const repository = await findRepository(ctx.prisma, name);
   const referrers = repository ? await listReferrers(ctx.prisma, repository.id, digest, artifactType) : [];
-  if (artifactType) res.setHeader('OCI-Filters-Applied', 'artifactType');
-  res.setHeader('Content-Type', MEDIA_TYPES.ociIndex);
-  res.send(
+  const index = Buffer.from(
     JSON.stringify({
       schemaVersion: 2,
       mediaType: MEDIA_TYPES.ociIndex,
@@ -88,4 +86,10 @@ export async function getReferrers(
       })),
     }),
   );
+  if (artifactType) res.setHeader('OCI-Filters-Applied', 'artifactType');
+  // Exactly the index's media type, as the spec asks and distribution answers: express's
+  // res.send/res.json of a string would append `; charset=utf-8`.
+  res.setHeader('Content-Type', MEDIA_TYPES.ociIndex);
+  res.setHeader('Content-Length', String(index.length));
+  res.status(200).end(index);
 }
