@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { basicAuth, type Credential } from '../e2e/support/identity-world';
 import { STOP_TIMEOUT_MS } from '../e2e/support/standalone';
 import { randomLayer, sha256 } from './support/content';
 import {
@@ -7,9 +8,10 @@ import {
   WORLD_TIMEOUT_MS,
   type ConformanceWorld,
 } from './support/conformance-world';
-import { expectOciError, expectStatus } from './support/oci-assertions';
+import { expectOciError, expectStatus, parseChallenge } from './support/oci-assertions';
 import { pushBlob } from './support/publish';
 import { pushAssertions, type PushAssertions } from './support/push-assertions';
+import type { RegistryResponse } from './support/registry-client';
 import { uploadsOf, type Uploads } from './support/uploads';
 
 // OCI distribution-spec, workflow category "Push", the life of a blob upload after it opened:
@@ -158,7 +160,7 @@ describe('OCI conformance: push upload sessions', () => {
   });
 
   describe('mounting a blob from another repository (end-11)', () => {
-    const mount = (target: string, token: string, digest: string, from?: string) =>
+    const mount = (target: string, token: string | undefined, digest: string, from?: string) =>
       world.registry.send(
         'POST',
         world.registry.url(`/v2/${target}/blobs/uploads/`, { mount: digest, ...(from ? { from } : {}) }),
@@ -217,6 +219,75 @@ describe('OCI conformance: push upload sessions', () => {
 
       check.expectUploadAnswer(response, 202, target, '0-0');
       expect(await uploads.blobStatus(target, token, blob.digest)).toBe(404);
+    });
+
+    /**
+     * What a client does with a 401 (containerd's token fetch): reads realm, service and scope from
+     * the challenge, splits the scope on spaces, and asks the realm for a token with Basic
+     * credentials and one `scope` parameter per scope. Nothing of the test's own knowledge goes in.
+     */
+    const followChallenge = async (refused: RegistryResponse, credential: Credential): Promise<string> => {
+      expectStatus(refused, 401);
+      const { scheme, params } = parseChallenge(refused.headers.get('www-authenticate'));
+      expect(scheme).toBe('Bearer');
+      const query = new URLSearchParams({ service: params.service! });
+      for (const scope of params.scope!.split(' ')) query.append('scope', scope);
+      const issued = await fetch(`${params.realm}?${query}`, {
+        headers: { authorization: basicAuth(credential.username, credential.secret) },
+      });
+      expect(issued.status).toBe(200);
+      return ((await issued.json()) as { token: string }).token;
+    };
+
+    /** A blob root pushed to a new repository of the other project, which only root reaches. */
+    const blobInOtherProject = async (label: string) => {
+      const source = world.repository(label, world.otherProject);
+      const blob = randomLayer();
+      await pushBlob(world.registry, await world.rootToken(source), source, blob);
+      return { source, blob };
+    };
+
+    it('when a client without a token follows the challenge of a mount, then the token it gets mounts the blob (201)', async () => {
+      const { source, blob } = await blobInOtherProject('challenged-source');
+      const target = world.repository('challenged-target');
+
+      const refused = await mount(target, undefined, blob.digest, source);
+      // One scope parameter, space-separated, as distribution's token auth writes it.
+      expect(parseChallenge(refused.headers.get('www-authenticate')).params.scope).toBe(
+        `${repositoryScope(target, 'pull,push')} ${repositoryScope(source, 'pull')}`,
+      );
+      const token = await followChallenge(refused, world.root);
+      const response = await mount(target, token, blob.digest, source);
+
+      check.expectBlobCreated(response, target, blob.digest);
+      await check.expectStoredBlob(target, token, blob.bytes);
+    });
+
+    it('when the client following the challenge may push here but not pull the source, then it gets a new upload (202)', async () => {
+      const { source, blob } = await blobInOtherProject('closed-source');
+      const target = world.repository('open-target');
+
+      const refused = await mount(target, undefined, blob.digest, source);
+      // The developer is a member of the project only; the other project is closed to them.
+      const token = await followChallenge(refused, world.developer);
+      const response = await mount(target, token, blob.digest, source);
+
+      check.expectUploadAnswer(response, 202, target, '0-0');
+      expect(await uploads.blobStatus(target, await world.rootToken(target), blob.digest)).toBe(404);
+    });
+
+    it('when the token may not push to the target, then the insufficient_scope challenge names the source too', async () => {
+      const source = world.repository('scoped-source', world.otherProject);
+      const target = world.repository('reporter-target');
+      const token = await world.token(world.reporter, repositoryScope(target, 'pull'));
+
+      const response = await mount(target, token, `sha256:${'0'.repeat(64)}`, source);
+
+      expectOciError(response, 401, 'UNAUTHORIZED');
+      expect(parseChallenge(response.headers.get('www-authenticate')).params).toMatchObject({
+        scope: `${repositoryScope(target, 'pull,push')} ${repositoryScope(source, 'pull')}`,
+        error: 'insufficient_scope',
+      });
     });
 
     it('when `from` is missing, then it answers 202 with a new upload', async () => {

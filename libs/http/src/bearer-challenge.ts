@@ -9,7 +9,10 @@ export interface BearerChallengeOptions {
   service: string;
   /** Verifies a bearer token; resolves with what handlers need, rejects when it is not valid. */
   verify: (token: string) => Promise<unknown>;
-  /** The scope the request needs (`repository:<name>:pull`), named in the challenge so clients ask for it. */
+  /**
+   * The scope the request needs (`repository:<name>:pull`), named in the challenge so clients ask for
+   * it; several are space-separated in one parameter, as distribution writes them.
+   */
   scope?: (req: Request) => string | undefined;
 }
 

@@ -1,4 +1,4 @@
-import { Router } from 'express';
+import { Router, type Request } from 'express';
 import type { VerifiedToken } from '@stowage/auth';
 import { bearerChallenge } from '@stowage/http';
 
@@ -12,8 +12,8 @@ export function registryBaseRouter(options: {
   /** Verifies a bearer token for this service's audience, revocations included. */
   verify: (token: string) => Promise<VerifiedToken>;
   externalUrl: string;
-  /** The scope a request needs, named in its challenge. */
-  scope?: (path: string, method: string) => string | undefined;
+  /** The scopes a request needs, named in its challenge (a mount's depend on its query). */
+  scope?: (path: string, method: string, query: Request['query']) => string | undefined;
 }): Router {
   const router = Router();
   router.use((_req, res, next) => {
@@ -25,7 +25,7 @@ export function registryBaseRouter(options: {
       realm: `${options.externalUrl.replace(/\/$/, '')}/jwt/auth`,
       service: REGISTRY_TOKEN_AUDIENCE,
       verify: options.verify,
-      scope: options.scope && ((req) => options.scope!(req.path, req.method)),
+      scope: options.scope && ((req) => options.scope!(req.path, req.method, req.query)),
     }),
   );
   router.get('/', (_req, res) => {

@@ -44,9 +44,18 @@ async function repositoryForPush(ctx: RegistryContext, name: string, res: Respon
 }
 
 /**
+ * The repository a `POST .../blobs/uploads/?mount=<digest>&from=<name>` names to mount from, or null
+ * when it names none that could be (no `mount`, no `from`, or a name outside the grammar).
+ */
+export function mountSourceOf(query: Request['query']): string | null {
+  const { mount, from } = query;
+  return typeof mount === 'string' && typeof from === 'string' && isValidRepositoryName(from) ? from : null;
+}
+
+/**
  * Cross-repository mount: links a blob of `from` into this repository without a transfer, when
- * the token may pull from `from` and the blob is there. Null when it cannot (the caller then
- * starts an ordinary upload, as the spec requires).
+ * the token may pull from `from` and the blob is there. False when it cannot (the caller then
+ * starts an ordinary upload, as the spec allows).
  */
 async function tryMount(
   ctx: RegistryContext,
@@ -55,19 +64,18 @@ async function tryMount(
   digest: string,
   from: string,
 ): Promise<boolean> {
-  if (!isValidRepositoryName(from) || !hasAccess(registryToken(res), 'repository', from, 'pull'))
-    return false;
+  if (!hasAccess(registryToken(res), 'repository', from, 'pull')) return false;
   const source = await findRepository(ctx.prisma, from);
   return source !== null && (await mountBlob(ctx.prisma, source.id, repository.id, digest)) !== null;
 }
 
 /** `POST /v2/<name>/blobs/uploads/`: starts an upload, uploads a whole blob (`?digest=`), or mounts one. */
 export async function startUpload(ctx: RegistryContext, name: string, req: Request, res: Response) {
-  const { digest, mount, from } = req.query;
-  const expected = digestQueryParam(digest, 'digest');
-  const mountDigest = digestQueryParam(mount, 'mount');
+  const expected = digestQueryParam(req.query.digest, 'digest');
+  const mountDigest = digestQueryParam(req.query.mount, 'mount');
+  const from = mountSourceOf(req.query);
   const repository = await repositoryForPush(ctx, name, res);
-  if (mountDigest && typeof from === 'string') {
+  if (mountDigest && from !== null) {
     const text = `${mountDigest.algorithm}:${mountDigest.hex}`;
     if (await tryMount(ctx, res, repository, text, from)) return blobCreated(res, name, text);
   }

@@ -6,14 +6,21 @@ import { toOciError } from './domain-errors';
 import { getManifest, putManifest, removeManifest } from './manifests';
 import {
   CATALOG_SCOPE,
+  challengeScope,
   requireCatalogAccess,
   requireRepositoryAccess,
-  scopeFor,
   type RepositoryAction,
 } from './registry-access';
 import type { RegistryContext } from './registry-context';
 import { checkName } from './repository-lookup';
-import { appendChunk, cancelUpload, completeUpload, startUpload, uploadStatus } from './uploads';
+import {
+  appendChunk,
+  cancelUpload,
+  completeUpload,
+  mountSourceOf,
+  startUpload,
+  uploadStatus,
+} from './uploads';
 import { parseV2Route, type V2Route } from './v2-routes';
 
 type Handler = (ctx: RegistryContext, req: Request, res: Response) => Promise<void>;
@@ -55,13 +62,18 @@ function handlerFor(route: V2Route, method: string): [RepositoryAction, Handler]
   }
 }
 
-/** The scope a request needs, for the challenge of a request that has no valid token. */
-export function scopeOfRequest(path: string, method: string): string | undefined {
+/** The source of a cross-repository mount, when the request is one (see `challengeScope`). */
+function mountFromOf(route: V2Route, method: string, query: Request['query']): string | null {
+  return route.kind === 'uploads' && method === 'POST' ? mountSourceOf(query) : null;
+}
+
+/** The scopes a request needs, for the challenge of a request that has no valid token. */
+export function scopeOfRequest(path: string, method: string, query: Request['query']): string | undefined {
   const route = parseV2Route(path);
   if (!route) return undefined;
   if (route.kind === 'catalog') return CATALOG_SCOPE;
   const handler = handlerFor(route, method);
-  return handler ? scopeFor(route.name, handler[0]) : undefined;
+  return handler ? challengeScope(route.name, handler[0], mountFromOf(route, method, query)) : undefined;
 }
 
 /**
@@ -82,7 +94,7 @@ export function v2Api(ctx: RegistryContext): RequestHandler {
       const handler = handlerFor(route, req.method);
       if (!handler) throw new OciError('UNSUPPORTED', { method: req.method });
       const [action, handle] = handler;
-      requireRepositoryAccess(res, ctx.realm, route.name, action);
+      requireRepositoryAccess(res, ctx.realm, route.name, action, mountFromOf(route, req.method, req.query));
       await handle(ctx, req, res);
     } catch (error) {
       next(toOciError(error));
