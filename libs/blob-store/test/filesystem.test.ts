@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
@@ -9,7 +9,7 @@ import {
   createBlobStore,
 } from '@stowage/blob-store';
 import { blobStoreContract } from './blob-store-contract';
-import { collect, failingStream, readAll } from './blob-store-helpers';
+import { chunkedStream, collect, failingStream, readAll } from './blob-store-helpers';
 
 async function tempDirectory(): Promise<string> {
   return mkdtemp(path.join(tmpdir(), 'stowage-blob-store-'));
@@ -73,6 +73,60 @@ describe('FilesystemBlobStore', () => {
 
       expect((await readAll(await restarted.get('mp/resumed'))).toString()).toBe('hello world');
       expect(await readdir(path.join(directory, '.uploads'))).toEqual(['.tmp']);
+    });
+
+    it('when parts arrive in order, then completion renames the appended data file instead of copying it', async () => {
+      const uploadId = await store.createMultipartUpload('mp/in-order');
+      const first = await store.uploadPart('mp/in-order', uploadId, 1, Buffer.from('hello '));
+      const second = await store.uploadPart(
+        'mp/in-order',
+        uploadId,
+        2,
+        chunkedStream(Buffer.from('world'), 2),
+      );
+      const data = await stat(path.join(directory, '.uploads', uploadId, 'appended.data'));
+
+      await store.completeMultipartUpload('mp/in-order', uploadId, [first, second]);
+
+      expect((await readAll(await store.get('mp/in-order'))).toString()).toBe('hello world');
+      expect((await stat(path.join(directory, 'mp', 'in-order'))).ino).toBe(data.ino);
+      expect(await readdir(path.join(directory, '.uploads'))).toEqual(['.tmp']);
+    });
+
+    it('when an append fails half-way, then the next append overwrites what it left and the object is whole', async () => {
+      const uploadId = await store.createMultipartUpload('mp/failed-append');
+      const first = await store.uploadPart('mp/failed-append', uploadId, 1, Buffer.from('one-'));
+      await expect(
+        store.uploadPart('mp/failed-append', uploadId, 2, failingStream(256 * 1024)),
+      ).rejects.toThrow();
+
+      const second = await store.uploadPart('mp/failed-append', uploadId, 2, Buffer.from('two'));
+      await store.completeMultipartUpload('mp/failed-append', uploadId, [first, second]);
+
+      expect((await readAll(await store.get('mp/failed-append'))).toString()).toBe('one-two');
+    });
+
+    it('when another writer holds the append lock, then parts are stored apart and completion copies them', async () => {
+      const uploadId = await store.createMultipartUpload('mp/locked');
+      const first = await store.uploadPart('mp/locked', uploadId, 1, Buffer.from('appended '));
+      await writeFile(path.join(directory, '.uploads', uploadId, 'append.lock'), '');
+
+      const second = await store.uploadPart('mp/locked', uploadId, 2, Buffer.from('apart'));
+      await store.completeMultipartUpload('mp/locked', uploadId, [first, second]);
+
+      expect((await readAll(await store.get('mp/locked'))).toString()).toBe('appended apart');
+    });
+
+    it('when an appended part is uploaded again, then completion uses the version its etag names', async () => {
+      const uploadId = await store.createMultipartUpload('mp/again');
+      const old = await store.uploadPart('mp/again', uploadId, 1, Buffer.from('old '));
+      const second = await store.uploadPart('mp/again', uploadId, 2, Buffer.from('tail'));
+      const replaced = await store.uploadPart('mp/again', uploadId, 1, Buffer.from('new '));
+
+      expect(replaced.etag).not.toBe(old.etag);
+      await store.completeMultipartUpload('mp/again', uploadId, [replaced, second]);
+
+      expect((await readAll(await store.get('mp/again'))).toString()).toBe('new tail');
     });
 
     it('when an upload is in progress, then its files are not listed and its folder is not a valid key', async () => {

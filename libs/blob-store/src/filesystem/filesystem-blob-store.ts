@@ -138,8 +138,16 @@ export class FilesystemBlobStore implements ManagedBlobStore {
 
   async completeMultipartUpload(key: string, uploadId: string, parts: UploadPart[]): Promise<BlobInfo> {
     const target = this.layout.objectPath(key);
-    const tempPath = await this.uploads.assemble(key, uploadId, parts);
-    await this.commitTempFile(key, tempPath, target);
+    const joined = await this.uploads.assemble(key, uploadId, parts);
+    if (joined.inPlace) {
+      // The upload's own data file: on failure it stays, with the upload, for a retry or an abort.
+      await this.moveIntoPlace(key, joined.path, target).catch(async (error: unknown) => {
+        await joined.release();
+        throw error;
+      });
+    } else {
+      await this.commitTempFile(key, joined.path, target);
+    }
     await this.uploads.remove(key, uploadId);
     return this.statOrThrow(key);
   }

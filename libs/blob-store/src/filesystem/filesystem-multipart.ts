@@ -1,11 +1,12 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, stat, truncate, unlink } from 'node:fs/promises';
 import path from 'node:path';
-import { Transform, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { InvalidUploadPartError, UploadNotFoundError } from '../errors';
 import { validatePartNumber } from '../keys';
 import type { UploadPart } from '../ports';
+import { AppendedParts, newEtag, type PartSource } from './appended-parts';
 import { hasCode, writeTempFile } from './file-writes';
 import { READ_CHUNK_BYTES, type FilesystemLayout } from './filesystem-layout';
 
@@ -22,9 +23,11 @@ function normalizeEtag(etag: string): string {
 }
 
 /**
- * Multipart uploads kept on disk under `.uploads/<uploadId>/`: `upload.json` (the target key), and
- * per part `<n>` (its bytes) and `<n>.etag` (its MD5). Nothing is held in memory, so an upload
- * started by one process can be continued and completed by the next one after a restart.
+ * Multipart uploads kept on disk under `.uploads/<uploadId>/`: `upload.json` (the target key), the
+ * parts that arrived in order appended to one data file (AppendedParts), and any other part as
+ * `<n>` (its bytes) and `<n>.etag` (a token naming that version of it). Nothing is held in memory,
+ * so an upload started by one process can be continued and completed by the next one after a
+ * restart.
  */
 export class FilesystemMultipartUploads {
   constructor(
@@ -49,52 +52,64 @@ export class FilesystemMultipartUploads {
   ): Promise<UploadPart> {
     const directory = await this.openUpload(key, uploadId);
     validatePartNumber(uploadId, partNumber);
-    const hash = createHash('md5');
-    let size = 0;
-    const measure = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        hash.update(chunk);
-        size += chunk.length;
-        callback(null, chunk);
-      },
-    });
-    const tempPath = await writeTempFile(this.layout.tempDirectory, body, measure);
-    const etag = hash.digest('hex');
-    try {
-      await rename(tempPath, path.join(directory, String(partNumber)));
-    } catch (error) {
-      await unlink(tempPath).catch(() => undefined);
-      // The upload folder vanished under us: it was aborted or completed meanwhile.
-      if (hasCode(error, 'ENOENT')) throw new UploadNotFoundError(uploadId);
-      throw error;
-    }
-    await this.writeSmallFile(path.join(directory, `${partNumber}.etag`), etag).catch((error: unknown) => {
-      throw hasCode(error, 'ENOENT') ? new UploadNotFoundError(uploadId) : error;
-    });
-    return { partNumber, etag, size };
+    const appended = await this.appendedParts(directory, uploadId)
+      .tryAppend(partNumber, body)
+      .catch((error: unknown) => {
+        throw hasCode(error, 'ENOENT') ? new UploadNotFoundError(uploadId) : error;
+      });
+    return appended ?? this.storePartFile(directory, uploadId, partNumber, body);
   }
 
-  /** Concatenates the parts into a flushed temp file and returns its path; the caller moves it into place. */
-  async assemble(key: string, uploadId: string, parts: UploadPart[]): Promise<string> {
+  /**
+   * Joins the parts for completion. When they are exactly the parts appended in order, that is
+   * the upload's data file itself (`inPlace`: the caller renames it and must not delete it);
+   * otherwise a flushed temp file with the parts copied in, which the caller moves into place.
+   * `release` lets other writers append again, should the caller fail to commit an in-place file.
+   */
+  async assemble(
+    key: string,
+    uploadId: string,
+    parts: UploadPart[],
+  ): Promise<{ path: string; inPlace: boolean; release: () => Promise<void> }> {
     const directory = await this.openUpload(key, uploadId);
     const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
     if (sorted.length === 0) throw new InvalidUploadPartError(uploadId, 0, 'at least one part is required');
-    const files: string[] = [];
-    for (const [index, part] of sorted.entries()) {
-      validatePartNumber(uploadId, part.partNumber);
-      if (index > 0 && sorted[index - 1]?.partNumber === part.partNumber) {
-        throw new InvalidUploadPartError(uploadId, part.partNumber, 'named twice');
+    const appendedParts = this.appendedParts(directory, uploadId);
+    const lock = await appendedParts.lock();
+    const release = lock ?? (async () => undefined);
+    try {
+      const appended = await appendedParts.list();
+      const sources = await this.sourcesOf(directory, uploadId, sorted, appendedParts, appended);
+      // Without the lock an append may be under way in the data file: copy the slices instead.
+      const whole =
+        lock !== null &&
+        sources.length === appended.length &&
+        sources.every((source) => source.kind === 'appended');
+      if (whole) {
+        await this.trimDataFile(appendedParts, sources);
+        return { path: appendedParts.dataFile, inPlace: true, release };
       }
-      const file = path.join(directory, String(part.partNumber));
-      const size = await this.checkPart(uploadId, part, file);
-      if (index < sorted.length - 1 && size < this.minPartSize) {
-        throw new InvalidUploadPartError(uploadId, part.partNumber, `smaller than ${this.minPartSize} bytes`);
-      }
-      files.push(file);
+      await release();
+      const pieces = sources.map((source, index) =>
+        source.kind === 'appended'
+          ? { file: appendedParts.dataFile, start: source.offset, size: source.size }
+          : { file: path.join(directory, String(sorted[index]!.partNumber)), start: 0, size: source.size },
+      );
+      const joined = await writeTempFile(this.layout.tempDirectory, async function* concatenate() {
+        for (const piece of pieces) {
+          if (piece.size === 0) continue;
+          yield* createReadStream(piece.file, {
+            start: piece.start,
+            end: piece.start + piece.size - 1,
+            highWaterMark: READ_CHUNK_BYTES,
+          });
+        }
+      });
+      return { path: joined, inPlace: false, release: async () => undefined };
+    } catch (error) {
+      await release();
+      throw error;
     }
-    return writeTempFile(this.layout.tempDirectory, async function* concatenate() {
-      for (const file of files) yield* createReadStream(file, { highWaterMark: READ_CHUNK_BYTES });
-    });
   }
 
   /** Removes the upload's folder; a missing upload is fine, another key's upload is not touched. */
@@ -130,6 +145,69 @@ export class FilesystemMultipartUploads {
     }
     if (state.key !== key) throw new UploadNotFoundError(uploadId);
     return directory;
+  }
+
+  private appendedParts(directory: string, uploadId: string): AppendedParts {
+    return new AppendedParts(directory, uploadId, (file, content) => this.writeSmallFile(file, content));
+  }
+
+  /** Stores a part as a file of its own: one that arrived out of order or beside another writer. */
+  private async storePartFile(
+    directory: string,
+    uploadId: string,
+    partNumber: number,
+    body: Readable | Buffer,
+  ): Promise<UploadPart> {
+    const tempPath = await writeTempFile(this.layout.tempDirectory, body);
+    const etag = newEtag();
+    let size: number;
+    try {
+      size = (await stat(tempPath)).size;
+      await rename(tempPath, path.join(directory, String(partNumber)));
+    } catch (error) {
+      await unlink(tempPath).catch(() => undefined);
+      // The upload folder vanished under us: it was aborted or completed meanwhile.
+      if (hasCode(error, 'ENOENT')) throw new UploadNotFoundError(uploadId);
+      throw error;
+    }
+    await this.writeSmallFile(path.join(directory, `${partNumber}.etag`), etag).catch((error: unknown) => {
+      throw hasCode(error, 'ENOENT') ? new UploadNotFoundError(uploadId) : error;
+    });
+    return { partNumber, etag, size };
+  }
+
+  /** Where each named part (sorted by number) is stored; InvalidUploadPartError when one is not. */
+  private async sourcesOf(
+    directory: string,
+    uploadId: string,
+    sorted: UploadPart[],
+    appendedParts: AppendedParts,
+    appended: UploadPart[],
+  ): Promise<PartSource[]> {
+    const sources: PartSource[] = [];
+    for (const [index, part] of sorted.entries()) {
+      validatePartNumber(uploadId, part.partNumber);
+      if (index > 0 && sorted[index - 1]?.partNumber === part.partNumber) {
+        throw new InvalidUploadPartError(uploadId, part.partNumber, 'named twice');
+      }
+      const source = appendedParts.sourceOf(appended, { ...part, etag: normalizeEtag(part.etag) }) ?? {
+        kind: 'file' as const,
+        size: await this.checkPart(uploadId, part, path.join(directory, String(part.partNumber))),
+      };
+      if (index < sorted.length - 1 && source.size < this.minPartSize) {
+        throw new InvalidUploadPartError(uploadId, part.partNumber, `smaller than ${this.minPartSize} bytes`);
+      }
+      sources.push(source);
+    }
+    return sources;
+  }
+
+  /** Cuts what a failed append left past the recorded parts, so the data file is exactly them. */
+  private async trimDataFile(appendedParts: AppendedParts, sources: PartSource[]): Promise<void> {
+    await truncate(
+      appendedParts.dataFile,
+      sources.reduce((sum, source) => sum + source.size, 0),
+    );
   }
 
   private async checkPart(uploadId: string, part: UploadPart, file: string): Promise<number> {
