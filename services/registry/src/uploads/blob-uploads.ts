@@ -62,14 +62,30 @@ export class BlobUploads {
     let state = { ...upload };
     const staleTails = new Set<string>(upload.tailKey ? [upload.tailKey] : []);
     let received = upload.size;
-    for await (const chunk of body) {
-      hash?.update(chunk);
-      received += chunk.length;
-      pending.push(chunk);
-      while (pending.length >= this.partSize) {
-        state = await this.writePart(state, pending.take(this.partSize));
+    // One part is stored while the next is received; parts are still stored and recorded in order.
+    let writing: Promise<UploadRecord> | null = null;
+    const settle = async () => {
+      if (writing) state = await writing.finally(() => (writing = null));
+    };
+    try {
+      for await (const chunk of body) {
+        hash?.update(chunk);
+        received += chunk.length;
+        pending.push(chunk);
+        while (pending.length >= this.partSize) {
+          // The queue's one assembly buffer is free again once the part before is stored.
+          await settle();
+          writing = this.writePart(state, pending.take(this.partSize));
+          // Awaited by settle(); until then a failure must not count as unhandled.
+          writing.catch(() => undefined);
+        }
       }
+    } catch (error) {
+      // The request broke off: what was being stored is recorded (or failed) before this answers.
+      await settle().catch(() => undefined);
+      throw error;
     }
+    await settle();
     const tail = pending.drain();
     const tailKey = tail.length > 0 ? uploadTailKey(upload.id, received) : null;
     if (tailKey) {
