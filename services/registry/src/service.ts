@@ -76,7 +76,7 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     logger,
   });
   const externalUrl = config.externalUrl.replace(/\/$/, '');
-  const manifests = await openManifestCache(infra.db);
+  const manifests = await openManifestCache(infra.db, logger);
   const context = {
     prisma: data.prisma,
     blobs: infra.blobs,

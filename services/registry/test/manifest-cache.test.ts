@@ -7,7 +7,7 @@ import {
   REGISTRY_SCHEMA,
   type Repository,
 } from '@stowage/registry-data';
-import { describeWithComponents, POSTGRES_URL } from '@stowage/testing';
+import { describeWithComponents, POSTGRES_URL, waitFor } from '@stowage/testing';
 import { openRegistryDb, type RegistryDbFixture } from '../../../libs/registry-data/test/support/registry-db';
 import { createRepository, pushImage } from '../../../libs/registry-data/test/support/registry-fixtures';
 import { createTestDatabase, type TestDatabase } from '../../../test/e2e/support/postgres-database';
@@ -15,8 +15,10 @@ import { openManifestCache } from '../src/manifests/open-manifest-cache';
 
 const SETUP_TIMEOUT_MS = 120_000;
 const PATH = 'cache-team/app/web';
+/** How the change feed names its connection in pg_stat_activity. */
+const LISTENER_NAME = 'stowage notices: registry_changes';
 
-describe('manifest cache on PGlite (standalone mode): changes are announced at commit', () => {
+describe('manifest cache on PGlite (standalone mode): changes are heard at commit', () => {
   let world: RegistryDbFixture;
   let cache: Awaited<ReturnType<typeof openManifestCache>>;
   let repository: Repository;
@@ -31,14 +33,15 @@ describe('manifest cache on PGlite (standalone mode): changes are announced at c
     await world?.close();
   });
 
-  it('serves a pulled manifest from memory: an unannounced change is not seen', async () => {
+  it('serves a pulled manifest from memory: a change made with triggers off is not seen', async () => {
     const first = await pushImage(world.prisma, repository, 'quiet');
     expect((await cache.cache.get(PATH, { tag: 'quiet' }))?.digest).toBe(first.manifest.digest);
-    await world.db.exec(`SET stowage.registry_change_notices = 'off'`);
+    // `replica` mode fires no triggers, so this change sends no notice.
+    await world.db.exec(`SET session_replication_role = replica`);
     try {
       await pushImage(world.prisma, repository, 'quiet');
     } finally {
-      await world.db.exec(`SET stowage.registry_change_notices = 'on'`);
+      await world.db.exec(`SET session_replication_role = origin`);
     }
     // Only the announcement keeps the cache current: without it the old answer stays.
     expect((await cache.cache.get(PATH, { tag: 'quiet' }))?.digest).toBe(first.manifest.digest);
@@ -71,7 +74,7 @@ describe('manifest cache on PGlite (standalone mode): changes are announced at c
 
 describeWithComponents(
   ['postgres'],
-  'manifest cache on PostgreSQL: two replicas, changes unannounced',
+  'manifest cache on PostgreSQL: two replicas, each listening for changes',
   () => {
     let database: TestDatabase;
     const replicas: { prisma: PrismaClient; cache: Awaited<ReturnType<typeof openManifestCache>> }[] = [];
@@ -105,6 +108,36 @@ describeWithComponents(
       expect(await deleteManifest(writer.prisma, repository, moved.manifest.digest)).toBe(true);
       expect(await reader.cache.cache.get(PATH, { digest: moved.manifest.digest })).toBeNull();
       expect(await reader.cache.cache.get(PATH, { tag: 'v1' })).toBeNull();
+    });
+
+    it('stays right while its listening connection is cut, and trusts its cache again once back', async () => {
+      const [writer, reader] = replicas as [(typeof replicas)[0], (typeof replicas)[0]];
+      const first = await pushImage(writer.prisma, repository, 'v2');
+      expect((await reader.cache.cache.get(PATH, { tag: 'v2' }))?.digest).toBe(first.manifest.digest);
+      const cut = await database.db.query(
+        `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+           WHERE datname = current_database() AND application_name = '${LISTENER_NAME}'`,
+      );
+      expect(cut.rowCount).toBe(2);
+
+      // Moved while nobody listens: the notice is lost, yet the reader must not serve the old one.
+      const moved = await pushImage(writer.prisma, repository, 'v2');
+      expect((await reader.cache.cache.get(PATH, { tag: 'v2' }))?.digest).toBe(moved.manifest.digest);
+
+      await waitFor('both replicas listening again', async () => {
+        const back = await database.db.query(
+          `SELECT 1 FROM pg_stat_activity WHERE datname = current_database() AND application_name = '${LISTENER_NAME}'`,
+        );
+        return back.rowCount === 2;
+      });
+      const again = await pushImage(writer.prisma, repository, 'v2');
+      expect((await reader.cache.cache.get(PATH, { tag: 'v2' }))?.digest).toBe(again.manifest.digest);
+      // Trusting again: a change that fires no trigger (so sends no notice) is not seen.
+      await database.db.transaction(async (tx) => {
+        await tx.exec('SET LOCAL session_replication_role = replica');
+        await tx.query(`UPDATE registry.tags SET manifest_id = $1 WHERE name = 'v2'`, [first.manifest.id]);
+      });
+      expect((await reader.cache.cache.get(PATH, { tag: 'v2' }))?.digest).toBe(again.manifest.digest);
     });
   },
 );

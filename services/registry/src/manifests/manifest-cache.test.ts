@@ -36,11 +36,18 @@ class FakeSource implements ManifestSource {
 
 const options = { maxPayloadBytes: 1024, maxReferences: 100 };
 
-describe('ManifestCache when the database announces every change', () => {
+/** A cache following a feed that always (or never) has heard every change. */
+function cacheOf(source: ManifestSource, feed: 'current' | 'down' | 'none'): ManifestCache {
+  const cache = new ManifestCache(source, options);
+  if (feed !== 'none') cache.follow({ sync: async () => feed === 'current' });
+  return cache;
+}
+
+describe('ManifestCache while its change feed has heard every change', () => {
   it('answers a repeated pull from memory until a change is announced', async () => {
     const source = new FakeSource();
     source.tags.set('v1', manifest('sha256:a'));
-    const cache = new ManifestCache(source, { ...options, changesAnnounced: true });
+    const cache = cacheOf(source, 'current');
 
     expect((await cache.get('g/p', { tag: 'v1' }))?.digest).toBe('sha256:a');
     expect((await cache.get('g/p', { tag: 'v1' }))?.digest).toBe('sha256:a');
@@ -54,7 +61,7 @@ describe('ManifestCache when the database announces every change', () => {
 
   it('keeps repositories apart and does not remember a missing manifest', async () => {
     const source = new FakeSource();
-    const cache = new ManifestCache(source, { ...options, changesAnnounced: true });
+    const cache = cacheOf(source, 'current');
     expect(await cache.get('g/p', { tag: 'v1' })).toBeNull();
     source.tags.set('v1', manifest('sha256:a'));
     expect((await cache.get('g/p', { tag: 'v1' }))?.digest).toBe('sha256:a');
@@ -65,7 +72,7 @@ describe('ManifestCache when the database announces every change', () => {
   it('does not store an answer read before a change that committed while it was read', async () => {
     const source = new FakeSource();
     source.tags.set('v1', manifest('sha256:a'));
-    const cache = new ManifestCache(source, { ...options, changesAnnounced: true });
+    const cache = cacheOf(source, 'current');
     let release!: () => void;
     source.hold = new Promise((resolve) => (release = resolve));
     const early = cache.get('g/p', { tag: 'v1' });
@@ -81,18 +88,18 @@ describe('ManifestCache when the database announces every change', () => {
   it('does not hold a payload larger than its budget', async () => {
     const source = new FakeSource();
     source.tags.set('big', manifest('sha256:big', 'x'.repeat(2048)));
-    const cache = new ManifestCache(source, { ...options, changesAnnounced: true });
+    const cache = cacheOf(source, 'current');
     await cache.get('g/p', { tag: 'big' });
     await cache.get('g/p', { tag: 'big' });
     expect(source.finds).toBe(2);
   });
 });
 
-describe('ManifestCache when other replicas write unannounced', () => {
+describe.each(['down', 'none'] as const)('ManifestCache when the change feed is %s', (feed) => {
   it('asks which manifest a reference names on every pull, and reads each payload once', async () => {
     const source = new FakeSource();
     source.tags.set('v1', manifest('sha256:a'));
-    const cache = new ManifestCache(source, { ...options, changesAnnounced: false });
+    const cache = cacheOf(source, feed);
 
     expect((await cache.get('g/p', { tag: 'v1' }))?.digest).toBe('sha256:a');
     expect((await cache.get('g/p', { tag: 'v1' }))?.digest).toBe('sha256:a');

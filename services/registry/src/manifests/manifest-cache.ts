@@ -11,15 +11,12 @@ export interface ManifestSource {
   identify(path: string, reference: ManifestReference): Promise<ManifestIdentity | null>;
 }
 
+/** Tells the cache it has heard of every change committed so far (see NoticeFeed in @stowage/db). */
+export interface ChangeFeed {
+  sync(): Promise<boolean>;
+}
+
 export interface ManifestCacheOptions {
-  /**
-   * True when every change to tags, manifests and repositories is announced to `forgetAll()`
-   * before its commit returns (standalone mode's PGlite, see `onRegistryChanges`): what the cache
-   * says a reference names is then never older than the database, and a hit needs no query.
-   * False for PostgreSQL, where other replicas write: every read asks which manifest the
-   * reference names now, and only the payload comes from the cache.
-   */
-  changesAnnounced: boolean;
   /** Upper bound on the payload bytes held (manifests are at most 4 MiB each). */
   maxPayloadBytes: number;
   /** Upper bound on the references remembered (only used when changes are announced). */
@@ -30,13 +27,14 @@ export interface ManifestCacheOptions {
  * The manifests pulls ask for, kept per replica so the hottest request of a registry (a manifest
  * GET by tag) skips the database when it can. Payloads are kept by digest: a digest names the
  * same bytes forever, so they never go stale; only which digest a tag (or a repository) points
- * at can change, and that part is trusted only when the database announces every change.
+ * at can change, and that part is trusted only while every change is known to have been heard.
  */
 export class ManifestCache {
   private readonly payloads: LRUCache<string, Uint8Array>;
   private readonly references: LRUCache<string, ManifestIdentity>;
   /** Bumped by every announced change: a read that started before one must not store its answer. */
   private generation = 0;
+  private changes: ChangeFeed | undefined;
 
   constructor(
     private readonly source: ManifestSource,
@@ -49,13 +47,25 @@ export class ManifestCache {
     this.references = new LRUCache({ max: options.maxReferences });
   }
 
+  /**
+   * Follows a feed that calls `forgetAll()` at every committed change to tags, manifests and
+   * repositories. While it can `sync()`, what the cache says a reference names is never older
+   * than the database and a hit needs no query; when it cannot (no feed yet, or its connection
+   * is down), every read asks which manifest the reference names now, and only the payload is
+   * taken from the cache.
+   */
+  follow(changes: ChangeFeed): void {
+    this.changes = changes;
+  }
+
   async get(path: string, reference: ManifestReference): Promise<ServedManifest | null> {
-    return this.options.changesAnnounced
+    const current = this.changes !== undefined && (await this.changes.sync());
+    return current
       ? this.getTrustingReferences(path, reference)
       : this.getCheckingReferences(path, reference);
   }
 
-  /** A change was committed: what any reference names may differ now. */
+  /** A change was committed (or may have been missed): what any reference names may differ now. */
   forgetAll(): void {
     this.generation += 1;
     this.references.clear();

@@ -1,14 +1,11 @@
 -- A notice on the `registry_changes` channel at the commit of any statement that changes which
--- manifest a repository serves under a tag or digest (tags, manifests, repositories). Only a
--- session that sets `stowage.registry_change_notices` gets them: standalone mode's PGlite, where
--- the notice reaches the process's own manifest cache before the commit returns. PostgreSQL
--- sessions leave it unset, so their commits never take NOTIFY's commit-time lock.
+-- manifest a repository serves under a tag or digest (tags, manifests, repositories), whoever
+-- writes it: the registry's replicas drop what their manifest caches say a reference names
+-- (services/registry, ManifestCache). PostgreSQL folds a transaction's identical notices into one.
 CREATE FUNCTION registry.announce_registry_change() RETURNS trigger
   LANGUAGE plpgsql AS $$
 BEGIN
-  IF current_setting('stowage.registry_change_notices', true) = 'on' THEN
-    PERFORM pg_notify('registry_changes', '');
-  END IF;
+  PERFORM pg_notify('registry_changes', '');
   RETURN NULL;
 END
 $$;
