@@ -1,6 +1,17 @@
 import { mkdir } from 'node:fs/promises';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
 import type { PgliteDatabase, QueryResult, SqlRunner } from './database';
+import { initialisePgliteDataDir } from './pglite-initdb';
+
+/**
+ * PostgreSQL settings on the command line of our PGlite (they win over the data directory's
+ * postgresql.conf, which stays as initdb wrote it). PGlite's memory is WebAssembly memory that
+ * never shrinks, and PostgreSQL touches all of shared_buffers when it starts: the default 128 MB
+ * would be resident from the first second. Stowage's tables hold metadata (manifests, tags,
+ * packages), and PGlite reads its files through the operating system's page cache, which keeps
+ * the rest warm; 16 MB (2,048 pages) holds the hot rows.
+ */
+const MEMORY_SETTINGS = ['shared_buffers=16MB'];
 
 export interface PgliteDatabaseOptions {
   /** Directory holding the PGlite cluster; created when missing. */
@@ -28,7 +39,11 @@ function runnerFor(client: PGlite | Transaction): SqlRunner {
  */
 export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promise<PgliteDatabase> {
   await mkdir(options.dataDir, { recursive: true });
-  const pglite = await PGlite.create({ dataDir: options.dataDir });
+  await initialisePgliteDataDir(options.dataDir);
+  const pglite = await PGlite.create({
+    dataDir: options.dataDir,
+    startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])],
+  });
   const runner = runnerFor(pglite);
 
   return {
