@@ -10,3 +10,4 @@ export type { ServiceData } from './service-data';
 export { openRegistryTokenVerifier, type RegistryTokenVerifier } from './registry-token-verifier';
 export { recordRevocations, TOKEN_REVOKED_EVENT, USER_BLOCKED_EVENT } from './revocation-events';
 export { infrastructureChecks } from './infrastructure-checks';
+export { keepWasmOnBaselineCompiler } from './wasm-memory';

@@ -1,10 +1,11 @@
 import { createLogger } from '@stowage/logging';
-import { openInfrastructure, runMain } from '@stowage/runtime';
+import { keepWasmOnBaselineCompiler, openInfrastructure, runMain } from '@stowage/runtime';
 import { lockDataDir } from './data-dir-lock';
 import { loadStandaloneConfig } from './standalone-config';
 import { startAll } from './start-all';
 
 /** `pnpm start`: the whole suite in one process on embedded defaults. */
+keepWasmOnBaselineCompiler();
 runMain('stowage', async () => {
   const config = loadStandaloneConfig();
   const logger = createLogger({ service: 'stowage', level: config.logLevel });
