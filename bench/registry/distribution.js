@@ -50,6 +50,10 @@ async function startDistribution(workDir, repository) {
     authorization: async () => undefined,
     dockerCredentials: undefined,
     stop: () => server.stop(),
+    async restart() {
+      await server.stop();
+      return startDistribution(workDir, repository);
+    },
   };
 }
 

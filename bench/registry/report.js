@@ -1,5 +1,6 @@
 'use strict';
 // The results tables, as Markdown so they can go into bench/README.md unchanged.
+const { sizeLabel } = require('./settings');
 
 /** ours / reference, turned so that >= 1.0 always means Stowage is at least as good. */
 function ratioOf(figure, stowage, distribution) {
@@ -64,18 +65,29 @@ function resultsTable(results) {
   return markdownTable(header, rows);
 }
 
-/** Peak RSS of each target during each figure (VmHWM reset before every figure). */
+/**
+ * RSS of each target idle after its first start and after a restart on the same data, and its peak
+ * while a blob of the run's size was pushed then pulled; then its peak during each figure (VmHWM
+ * reset before every figure and before the restart's push).
+ */
 function memoryTable(results) {
   const labels = labelsOf(results);
   const memory = results.memory;
-  const rows = results.figures.map((figure) => [
-    figure.title,
-    ...labels.map((label) => memoryCell(memory[label], figure[label]?.peakRssMb)),
-  ]);
-  rows.unshift([
-    'idle after start',
-    ...labels.map((label) => memoryCell(memory[label], memory[label]?.idleMb)),
-  ]);
+  const blob = sizeLabel(results.settings.blobBytes);
+  const row = (title, read) => [
+    title,
+    ...labels.map((label) => memoryCell(memory[label], read(memory[label]))),
+  ];
+  const rows = [
+    row('first start: idle', (one) => one?.idleMb),
+    row(`first start: ${blob} push + pull`, (one) => one?.pushPullPeakMb),
+    row('restart: idle', (one) => one?.restart?.idleMb),
+    row(`restart: ${blob} push + pull`, (one) => one?.restart?.pushPullPeakMb),
+    ...results.figures.map((figure) => [
+      `first start: ${figure.title}`,
+      ...labels.map((label) => memoryCell(memory[label], figure[label]?.peakRssMb)),
+    ]),
+  ];
   return markdownTable(['RSS (MB): idle, then peak during', ...labels.map((label) => TITLES[label])], rows);
 }
 
@@ -107,6 +119,7 @@ function failures(results) {
   const lines = [];
   for (const [label, memory] of Object.entries(results.memory)) {
     if (memory?.error) lines.push(`${label} did not start: ${memory.error}`);
+    if (memory?.restart?.error) lines.push(`${label} after a restart: ${memory.restart.error}`);
   }
   for (const figure of results.figures) {
     for (const label of labelsOf(results)) {

@@ -14,9 +14,10 @@ const { startDistribution } = require('./distribution');
 const { figureList } = require('./figure-list');
 const { generatorCeiling } = require('./figures');
 const { buildImage } = require('./image');
+const { measureRestart, pushPullPeakOf } = require('./memory');
 const { memoryOf, resetPeak } = require('./processes');
 const { failures, memoryTable, processMemoryTable, ratioOf, resultsTable } = require('./report');
-const { MiB, NAMING, REPOSITORY, SETTINGS } = require('./settings');
+const { MiB, NAMING, REPOSITORY, SETTINGS, sizeLabel } = require('./settings');
 const { startStowage } = require('./stowage');
 const { startStowageDistributed } = require('./stowage-distributed');
 
@@ -152,7 +153,22 @@ async function main() {
       );
       measured.push(row);
     }
-    for (const target of targets) peaksOverRun(startedTargets.memory[target.label], target.label, measured);
+    for (const target of targets) {
+      peaksOverRun(startedTargets.memory[target.label], target.label, measured);
+      startedTargets.memory[target.label].pushPullPeakMb = pushPullPeakOf(measured, target.label);
+    }
+    // The same data directories again: Stowage's PGlite reopens its cluster instead of running initdb.
+    for (const [index, target] of targets.entries()) {
+      if (!target.restart) continue;
+      process.stderr.write(`restart, ${sizeLabel(SETTINGS.blobBytes)} push + pull: ${target.label}...\n`);
+      try {
+        const { restarted, memory } = await measureRestart(target, SETTINGS.blobBytes);
+        targets[index] = restarted;
+        startedTargets.memory[target.label].restart = memory;
+      } catch (error) {
+        startedTargets.memory[target.label].restart = { error: error.message };
+      }
+    }
     results = {
       date: new Date().toISOString().slice(0, 10),
       machine: machine(),
