@@ -54,6 +54,12 @@ export interface DistributedStackOptions {
    * each on its own port, competing for the same queues.
    */
   cleanupWorkers?: number;
+  /**
+   * How many registry processes to run (default 1): replicas with the same environment on the
+   * same database, bus and bucket, each on its own port. The gateway and the other services know
+   * the first only (`url('registry')`); a test reaches the others through `registryUrls()`.
+   */
+  registries?: number;
 }
 
 export interface DistributedStack {
@@ -73,6 +79,8 @@ export interface DistributedStack {
    * in start order, killed ones included: a test may signal one and read its logs.
    */
   cleanupWorkers(): readonly NodeProcess[];
+  /** The address of every registry process, the first being `url('registry')`. */
+  registryUrls(): readonly string[];
   /** Stops one service with `signal` (SIGKILL: a crash) and starts it again on the same port. */
   restart(service: ServiceName, signal: NodeJS.Signals): Promise<void>;
   /** The recent output of every process, restarted ones included, for failure messages. */
@@ -100,14 +108,14 @@ async function waitUntilHealthy(service: ServiceName, base: string, child: NodeP
 }
 
 /**
- * Starts the six services (and any extra cleanup-worker replicas); on failure everything started
- * so far is stopped again.
+ * Starts the six services (and any extra cleanup-worker and registry replicas); on failure
+ * everything started so far is stopped again.
  */
 export async function startDistributedStack(
   name: string,
   options: DistributedStackOptions = {},
 ): Promise<DistributedStack> {
-  const { extraEnv = {}, cleanupWorkers = 1 } = options;
+  const { extraEnv = {}, cleanupWorkers = 1, registries = 1 } = options;
   for (const service of SERVICES) {
     const script = path.join(REPO_ROOT, mainScript(service));
     if (!existsSync(script)) throw new Error(`${script} is missing: run \`pnpm run build\` first`);
@@ -117,8 +125,8 @@ export async function startDistributedStack(
   const cleanups: Array<() => Promise<unknown>> = [];
   const current = new Map<ServiceName, NodeProcess>();
   const everyProcess: Array<{ service: ServiceName; child: NodeProcess }> = [];
-  // The cleanup-worker replicas beyond the first (which is `current`'s), each with its port.
-  const extraWorkers: NodeProcess[] = [];
+  // The replicas beyond each service's first (which is `current`'s), each with its own port.
+  const extraReplicas: Array<{ service: ServiceName; child: NodeProcess }> = [];
   let database: TestDatabase | undefined;
   let s3: S3Server | undefined;
   let dataDir: string | undefined;
@@ -131,8 +139,8 @@ export async function startDistributedStack(
       for (const service of [...SERVICES].reverse()) {
         const child = current.get(service);
         if (child) await attempt(() => child.stop(10_000));
-        if (service === 'cleanup-worker')
-          for (const worker of extraWorkers) await attempt(() => worker.stop(10_000));
+        for (const replica of extraReplicas)
+          if (replica.service === service) await attempt(() => replica.child.stop(10_000));
       }
       await attempt(() => deleteEverythingWithPrefix(AMQP_URL, amqpPrefix));
       for (const cleanup of cleanups.reverse()) await attempt(cleanup);
@@ -149,12 +157,17 @@ export async function startDistributedStack(
     dataDir = await makeTempDir(name);
     const directory = dataDir;
     cleanups.push(() => removeDir(directory));
-    const allPorts = await freePorts(SERVICES.length + cleanupWorkers - 1);
+    const extraServices: ServiceName[] = [
+      ...Array<ServiceName>(cleanupWorkers - 1).fill('cleanup-worker'),
+      ...Array<ServiceName>(registries - 1).fill('registry'),
+    ];
+    const allPorts = await freePorts(SERVICES.length + extraServices.length);
     const ports = Object.fromEntries(
       allPorts.slice(0, SERVICES.length).map((port, index) => [SERVICES[index]!, port]),
     ) as Record<ServiceName, number>;
-    const extraWorkerPorts = allPorts.slice(SERVICES.length);
+    const extraPorts = allPorts.slice(SERVICES.length);
     const url = (service: ServiceName) => `http://127.0.0.1:${ports[service]}`;
+    const replicaUrl = (index: number) => `http://127.0.0.1:${extraPorts[index]}`;
     const env: Record<string, string> = {
       ...infrastructureEnv({
         databaseUrl: database.url,
@@ -177,11 +190,11 @@ export async function startDistributedStack(
       everyProcess.push({ service, child });
       await waitUntilHealthy(service, url(service), child);
     };
-    const startExtraWorker = async (port: number) => {
-      const child = startNodeScript(mainScript('cleanup-worker'), { ...env, PORT: String(port) });
-      extraWorkers.push(child);
-      everyProcess.push({ service: 'cleanup-worker', child });
-      await waitUntilHealthy('cleanup-worker', `http://127.0.0.1:${port}`, child);
+    const startExtraReplica = async (service: ServiceName, index: number) => {
+      const child = startNodeScript(mainScript(service), { ...env, PORT: String(extraPorts[index]) });
+      extraReplicas.push({ service, child });
+      everyProcess.push({ service, child });
+      await waitUntilHealthy(service, replicaUrl(index), child);
     };
     const describe = () =>
       everyProcess
@@ -193,8 +206,8 @@ export async function startDistributedStack(
       for (const [index, wave] of WAVES.entries()) {
         await Promise.all([
           ...wave.map(start),
-          // The extra replicas start with the first wave, as the first cleanup-worker does.
-          ...(index === 0 ? extraWorkerPorts.map(startExtraWorker) : []),
+          // The extra replicas start with the first wave, as their services' first processes do.
+          ...(index === 0 ? extraServices.map(startExtraReplica) : []),
         ]);
       }
       await waitUntil(
@@ -219,6 +232,10 @@ export async function startDistributedStack(
       url,
       cleanupWorkers: () => [
         ...everyProcess.filter(({ service }) => service === 'cleanup-worker').map(({ child }) => child),
+      ],
+      registryUrls: () => [
+        url('registry'),
+        ...extraServices.flatMap((service, index) => (service === 'registry' ? [replicaUrl(index)] : [])),
       ],
       pid(service) {
         const child = current.get(service);
