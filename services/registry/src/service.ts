@@ -134,4 +134,3 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     },
   });
 }
-
