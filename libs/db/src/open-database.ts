@@ -8,6 +8,8 @@ export interface OpenDatabaseOptions {
   url?: string;
   /** Directory of the embedded PGlite cluster (standalone mode), e.g. `<DATA_DIR>/pglite`. */
   dataDir?: string;
+  /** PGlite only: see PgliteDatabaseOptions. */
+  initdbInChildProcess?: boolean;
   /** PostgreSQL only: upper bound on pooled connections. */
   maxConnections?: number;
   logger?: DbLogger;
@@ -27,7 +29,10 @@ export async function openDatabase(options: OpenDatabaseOptions): Promise<Databa
     return db;
   }
   if (options.dataDir) {
-    return openPgliteDatabase({ dataDir: options.dataDir });
+    return openPgliteDatabase({
+      dataDir: options.dataDir,
+      initdbInChildProcess: options.initdbInChildProcess,
+    });
   }
   throw new Error('openDatabase needs either a PostgreSQL url or a PGlite dataDir');
 }

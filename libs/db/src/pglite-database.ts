@@ -16,6 +16,12 @@ const MEMORY_SETTINGS = ['shared_buffers=16MB'];
 export interface PgliteDatabaseOptions {
   /** Directory holding the PGlite cluster; created when missing. */
   dataDir: string;
+  /**
+   * Runs initdb on an empty directory in a short-lived child process (initialisePgliteDataDir),
+   * so a long-lived process does not keep initdb's memory. It costs a second PGlite start (1-2 s),
+   * so only the standalone process asks for it; throwaway databases (tests) do not.
+   */
+  initdbInChildProcess?: boolean;
 }
 
 function runnerFor(client: PGlite | Transaction): SqlRunner {
@@ -39,7 +45,7 @@ function runnerFor(client: PGlite | Transaction): SqlRunner {
  */
 export async function openPgliteDatabase(options: PgliteDatabaseOptions): Promise<PgliteDatabase> {
   await mkdir(options.dataDir, { recursive: true });
-  await initialisePgliteDataDir(options.dataDir);
+  if (options.initdbInChildProcess) await initialisePgliteDataDir(options.dataDir);
   const pglite = await PGlite.create({
     dataDir: options.dataDir,
     startParams: [...PGlite.defaultStartParams, ...MEMORY_SETTINGS.flatMap((setting) => ['-c', setting])],

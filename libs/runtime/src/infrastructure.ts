@@ -22,7 +22,7 @@ export function openConfiguredDatabase(
   return openDatabase(
     config.databaseUrl
       ? { url: config.databaseUrl, logger }
-      : { dataDir: path.join(config.dataDir, 'pglite') },
+      : { dataDir: path.join(config.dataDir, 'pglite'), initdbInChildProcess: true },
   );
 }
 
