@@ -37,37 +37,13 @@ export interface S3Config {
   forcePathStyle: boolean;
 }
 
-/** Where a service keeps its state. Empty URLs select the embedded defaults of standalone mode. */
-export interface InfrastructureConfig {
-  databaseUrl: string;
-  amqpUrl: string;
-  amqpPrefix: string;
+/** Where blobs are kept: an S3 bucket, or files under DATA_DIR. */
+export interface BlobStorageConfig {
   dataDir: string;
   s3: S3Config;
-  migrateOnStart: boolean;
 }
 
-export const infrastructureOptions = {
-  databaseUrl: {
-    doc: 'PostgreSQL URL. Empty: embedded PGlite database under DATA_DIR.',
-    format: 'optional-postgres-url',
-    default: '',
-    env: 'DATABASE_URL',
-    sensitive: true,
-  },
-  amqpUrl: {
-    doc: 'RabbitMQ URL. Empty: in-process event bus and job queue (single process only).',
-    format: 'optional-amqp-url',
-    default: '',
-    env: 'AMQP_URL',
-    sensitive: true,
-  },
-  amqpPrefix: {
-    doc: 'Prefix of every RabbitMQ exchange and queue name, so several installations can share a vhost.',
-    format: String,
-    default: 'stowage',
-    env: 'AMQP_PREFIX',
-  },
+export const blobStorageOptions = {
   dataDir: {
     doc: 'Directory for embedded state: PGlite database and filesystem blobs.',
     format: String,
@@ -109,6 +85,38 @@ export const infrastructureOptions = {
       env: 'S3_FORCE_PATH_STYLE',
     },
   },
+};
+
+/** Where a service keeps its state. Empty URLs select the embedded defaults of standalone mode. */
+export interface InfrastructureConfig extends BlobStorageConfig {
+  databaseUrl: string;
+  amqpUrl: string;
+  amqpPrefix: string;
+  migrateOnStart: boolean;
+}
+
+export const infrastructureOptions = {
+  databaseUrl: {
+    doc: 'PostgreSQL URL. Empty: embedded PGlite database under DATA_DIR.',
+    format: 'optional-postgres-url',
+    default: '',
+    env: 'DATABASE_URL',
+    sensitive: true,
+  },
+  amqpUrl: {
+    doc: 'RabbitMQ URL. Empty: in-process event bus and job queue (single process only).',
+    format: 'optional-amqp-url',
+    default: '',
+    env: 'AMQP_URL',
+    sensitive: true,
+  },
+  amqpPrefix: {
+    doc: 'Prefix of every RabbitMQ exchange and queue name, so several installations can share a vhost.',
+    format: String,
+    default: 'stowage',
+    env: 'AMQP_PREFIX',
+  },
+  ...blobStorageOptions,
   migrateOnStart: {
     doc: 'Apply pending database migrations at start-up (Kubernetes runs a migration Job instead).',
     format: Boolean,

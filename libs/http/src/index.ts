@@ -21,3 +21,11 @@ export { callInternalApi, type InternalAnswer, type InternalCallOptions } from '
 export type { BearerChallengeOptions } from './bearer-challenge';
 export { pageOf, setPaginationHeaders, slicePage, type Page } from './gitlab-pagination';
 export * from './grape-params';
+export {
+  answerWithStoredBody,
+  gatewaySendsStoredBodies,
+  storedBodyOf,
+  STORED_BODY_HEADER,
+  STORED_BODY_OFFER_HEADER,
+  type StoredBody,
+} from './stored-body';

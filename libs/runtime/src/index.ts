@@ -1,5 +1,6 @@
 export { runMain } from './run-main';
 export type { MainLogger, Stoppable } from './run-main';
+export { openConfiguredBlobStore } from './blob-storage';
 export { openInfrastructure } from './infrastructure';
 export type { Infrastructure } from './infrastructure';
 export { runServiceMain, runMigrateMain } from './service-main';

@@ -1,9 +1,10 @@
 import path from 'node:path';
-import { createBlobStore, type ManagedBlobStore } from '@stowage/blob-store';
+import type { ManagedBlobStore } from '@stowage/blob-store';
 import { createBus, type Bus } from '@stowage/bus';
 import type { InfrastructureConfig } from '@stowage/config';
 import { openDatabase, type Database } from '@stowage/db';
 import type { Logger } from '@stowage/logging';
+import { openConfiguredBlobStore } from './blob-storage';
 
 /** The shared adapters a service runs on: one database, one bus, one blob store. */
 export interface Infrastructure {
@@ -29,7 +30,8 @@ export function openConfiguredDatabase(
 /**
  * Builds the adapters the configuration selects: PostgreSQL, RabbitMQ and S3 when their URLs
  * are set (distributed mode), otherwise PGlite, an in-process bus and files under DATA_DIR
- * (standalone mode). Each mode picks adapters here and nowhere else.
+ * (standalone mode). Each mode picks adapters here (and the blob store in blob-storage.ts) and
+ * nowhere else.
  */
 export async function openInfrastructure(
   config: InfrastructureConfig,
@@ -42,20 +44,7 @@ export async function openInfrastructure(
     logger: options.logger,
     connectionName: options.service,
   });
-  const blobs = createBlobStore(
-    config.s3.bucket
-      ? {
-          s3: {
-            endpoint: config.s3.endpoint || undefined,
-            region: config.s3.region,
-            bucket: config.s3.bucket,
-            accessKeyId: config.s3.accessKeyId || undefined,
-            secretAccessKey: config.s3.secretAccessKey || undefined,
-            forcePathStyle: config.s3.forcePathStyle,
-          },
-        }
-      : { directory: path.join(config.dataDir, 'blobs') },
-  );
+  const blobs = openConfiguredBlobStore(config);
   try {
     await blobs.initialize();
   } catch (error) {

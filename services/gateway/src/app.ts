@@ -1,5 +1,6 @@
 import type { RequestListener } from 'node:http';
 import type { Request } from 'express';
+import type { BlobStore } from '@stowage/blob-store';
 import { createServiceApp, gitlabErrorFormat, ociErrorFormat, type Metrics } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
 import { createForwarder } from './http/forwarder';
@@ -16,6 +17,8 @@ export interface GatewayDeps {
   trustForwardedHeaders: boolean;
   upstreamConnectTimeoutMs: number;
   upstreamIdleTimeoutMs: number;
+  /** The services' blob storage: forwarded downloads that name a stored body are sent from it. */
+  storedBodies?: Pick<BlobStore, 'get'>;
   isAccepting?: () => boolean;
 }
 
@@ -26,6 +29,7 @@ export function createApp(deps: GatewayDeps) {
     trustForwardedHeaders: deps.trustForwardedHeaders,
     connectTimeoutMs: deps.upstreamConnectTimeoutMs,
     idleTimeoutMs: deps.upstreamIdleTimeoutMs,
+    storedBodies: deps.storedBodies,
   });
   const app = createServiceApp({
     logger: deps.logger,

@@ -1,22 +1,26 @@
 import {
   authTokenUrlOption,
+  blobStorageOptions,
   externalUrlOption,
   listenOptions,
   loadConfig,
   loggingOptions,
   type AuthTokenUrlConfig,
+  type BlobStorageConfig,
   type ExternalUrlConfig,
   type ListenConfig,
   type LoggingConfig,
 } from '@stowage/config';
 
-export interface GatewayConfig extends ListenConfig, LoggingConfig, ExternalUrlConfig, AuthTokenUrlConfig {
+export interface GatewayConfig
+  extends ListenConfig, LoggingConfig, ExternalUrlConfig, AuthTokenUrlConfig, BlobStorageConfig {
   registryUrl: string;
   dependencyProxyUrl: string;
   packageRegistryUrl: string;
   trustForwardedHeaders: boolean;
   upstreamConnectTimeoutMs: number;
   upstreamIdleTimeoutMs: number;
+  sendStoredBodies: boolean;
 }
 
 /** How long the gateway waits on a service; standalone mode takes the same keys. */
@@ -65,6 +69,13 @@ export const gatewaySchema = {
     env: 'GATEWAY_TRUST_FORWARDED_HEADERS',
   },
   ...upstreamTimeoutOptions,
+  ...blobStorageOptions,
+  sendStoredBodies: {
+    doc: 'Send blob downloads from the blob storage (S3_* or DATA_DIR, as the services use it) instead of relaying them from the service that answered; false when the gateway cannot read that storage.',
+    format: Boolean,
+    default: true,
+    env: 'GATEWAY_SEND_STORED_BODIES',
+  },
 };
 
 export function loadGatewayConfig(env: NodeJS.ProcessEnv = process.env): GatewayConfig {

@@ -1,4 +1,5 @@
 import type { RequestListener } from 'node:http';
+import type { BlobStore } from '@stowage/blob-store';
 import { createMetrics, startHttpServer, type HttpServerHandle } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
 import { createApp } from './app';
@@ -17,6 +18,8 @@ export async function startGateway(
       upstreams: Record<UpstreamName, string>;
       /** Apps of services in this process, handed their requests directly (standalone mode). */
       inProcess?: Partial<Record<UpstreamName, RequestListener>>;
+      /** The services' blob storage, when the gateway sends stored bodies itself. */
+      storedBodies?: Pick<BlobStore, 'get'>;
     },
   logger: Logger,
   options: { collectProcessMetrics?: boolean } = {},
@@ -30,6 +33,7 @@ export async function startGateway(
     }),
     upstreams: config.upstreams,
     inProcess: config.inProcess,
+    storedBodies: config.storedBodies,
     trustForwardedHeaders: config.trustForwardedHeaders,
     upstreamConnectTimeoutMs:
       config.upstreamConnectTimeoutMs ?? upstreamTimeoutOptions.upstreamConnectTimeoutMs.default,

@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
-import { OciError } from '@stowage/http';
+import { answerWithStoredBody, gatewaySendsStoredBodies, OciError } from '@stowage/http';
 
 export interface BlobToSend {
   digest: string;
@@ -26,6 +26,15 @@ export function describeBlob(res: Response, digest: string): void {
   res.setHeader('Cache-Control', 'max-age=31536000');
 }
 
+export interface SendBlobOptions {
+  /**
+   * The blob's storage key, when a gateway that offers to may send the bytes itself
+   * (`answerWithStoredBody`). A caller that must see storage's own "not found" (to fetch the blob
+   * again, say) leaves it out: the gateway would answer that 404 instead.
+   */
+  storedKey?: string;
+}
+
 /**
  * Answers `GET|HEAD .../blobs/<digest>` with the blob's bytes (or one `Range` of them).
  * `open` is called before any header is set, so a blob that storage lost answers as JSON
@@ -36,6 +45,7 @@ export async function sendBlob(
   res: Response,
   blob: BlobToSend,
   open: (range?: { start: number; end: number }) => Promise<Readable>,
+  options: SendBlobOptions = {},
 ): Promise<void> {
   const range = requestedRange(req, blob.size);
   if (range === 'unsatisfiable') {
@@ -43,16 +53,23 @@ export async function sendBlob(
     res.setHeader('Content-Range', `bytes */${blob.size}`);
     throw new OciError('RANGE_INVALID', { size: blob.size });
   }
-  const content = req.method === 'HEAD' || blob.size === 0 ? null : await open(range ?? undefined);
+  const hasBody = req.method !== 'HEAD' && blob.size > 0;
+  // The key of the object the gateway is to send, when this response delegates its body.
+  const delegatedKey = hasBody && gatewaySendsStoredBodies(req) ? options.storedKey : undefined;
+  const content = hasBody && delegatedKey === undefined ? await open(range ?? undefined) : null;
   describeBlob(res, blob.digest);
   res.type('application/octet-stream');
+  const start = range?.start ?? 0;
+  const length = range ? range.end - range.start + 1 : blob.size;
   if (range) {
     res.status(206);
     res.setHeader('Content-Range', `bytes ${range.start}-${range.end}/${blob.size}`);
-    res.setHeader('Content-Length', String(range.end - range.start + 1));
-  } else {
-    res.setHeader('Content-Length', String(blob.size));
   }
+  if (delegatedKey !== undefined) {
+    answerWithStoredBody(res, { key: delegatedKey, start, length });
+    return;
+  }
+  res.setHeader('Content-Length', String(length));
   if (!content) {
     res.end();
     return;

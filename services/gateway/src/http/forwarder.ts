@@ -1,11 +1,13 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { finished } from 'node:stream';
+import { finished, type Readable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
+import type { BlobStore } from '@stowage/blob-store';
 import { DependencyUnavailableError } from '@stowage/errors';
-import { bodyLeftUnread } from '@stowage/http';
+import { bodyLeftUnread, STORED_BODY_HEADER, STORED_BODY_OFFER_HEADER } from '@stowage/http';
 import { clientOrigin, forwardedValues } from './forwarded-headers';
 import { requestHeadersFor, responseHeadersFor } from './hop-by-hop';
 import type { UpstreamName } from './route-table';
+import { openStoredBody } from './stored-body';
 
 export interface ForwarderOptions {
   upstreams: Record<UpstreamName, string>;
@@ -14,6 +16,8 @@ export interface ForwarderOptions {
   connectTimeoutMs: number;
   /** An exchange in which neither side sends a byte for this long is cut. */
   idleTimeoutMs: number;
+  /** The services' blob storage, when the gateway sends stored bodies itself (see @stowage/http). */
+  storedBodies?: Pick<BlobStore, 'get'>;
 }
 
 /**
@@ -28,6 +32,7 @@ export interface ForwarderOptions {
  *   where the rest of the body would poison the next request, and the client is told
  *   `Connection: close`; a service that drains the rest keeps receiving it;
  * - the service cannot be reached, or falls silent: 503 (connect and idle timeouts).
+ * A service's answer that names a stored body (a layer) gets its bytes from storage instead.
  */
 export function createForwarder(options: ForwarderOptions): {
   forward: (upstream: UpstreamName) => RequestHandler;
@@ -41,6 +46,8 @@ export function createForwarder(options: ForwarderOptions): {
     const targetOrigin = target.origin;
     return (req, res, next) => {
       const values = forwardedValues(req, options.trustForwardedHeaders);
+      const headers = requestHeadersFor(req, values, req.id);
+      if (options.storedBodies) headers[STORED_BODY_OFFER_HEADER] = '1';
       const toService = http.request({
         agent,
         protocol: target.protocol,
@@ -48,10 +55,10 @@ export function createForwarder(options: ForwarderOptions): {
         port: target.port,
         method: req.method,
         path: req.originalUrl,
-        headers: requestHeadersFor(req, values, req.id),
+        headers,
         timeout: options.idleTimeoutMs,
       });
-      const exchange = new Exchange(req, res, toService, upstream, next);
+      const exchange = new Exchange(req, res, toService, upstream, next, options.storedBodies);
       limitConnectTime(toService, options.connectTimeoutMs);
       toService.on('timeout', () => toService.destroy(new IdleTimeoutError(upstream)));
       toService.on('error', (error) => exchange.serviceFailed(error));
@@ -77,10 +84,15 @@ class Exchange {
     private readonly toService: http.ClientRequest,
     private readonly upstream: UpstreamName,
     private readonly next: (error: unknown) => void,
+    private readonly storedBodies: Pick<BlobStore, 'get'> | undefined,
   ) {}
 
   relay(fromService: IncomingMessage, headers: http.OutgoingHttpHeaders): void {
     this.fromService = fromService;
+    if (this.storedBodies && fromService.headers[STORED_BODY_HEADER] !== undefined) {
+      void this.sendStoredBody(fromService, headers, this.storedBodies);
+      return;
+    }
     // A service that answers early either drains the rest of the body (the body keeps flowing to
     // it, and both connections stay usable) or says it closes: then nobody will read the rest, so
     // the client's connection ends with this answer too.
@@ -96,6 +108,39 @@ class Exchange {
       }
       // Answered before the whole body was sent, by a service that will not read the rest.
       if (serviceStopsReading && !this.toService.writableFinished) this.toService.destroy();
+    });
+  }
+
+  /**
+   * The service answered with headers only and named the stored object that is the body: it is
+   * opened before the status goes out, so an object storage cannot give answers as an error.
+   */
+  private async sendStoredBody(
+    fromService: IncomingMessage,
+    headers: http.OutgoingHttpHeaders,
+    storage: Pick<BlobStore, 'get'>,
+  ): Promise<void> {
+    fromService.resume(); // an empty body: let the connection go back to the pool
+    let content: Readable;
+    try {
+      const opened = await openStoredBody(storage, fromService.headers, this.req);
+      content = opened.content;
+      headers['content-length'] = String(opened.length);
+      delete headers[STORED_BODY_HEADER];
+    } catch (error) {
+      if (!this.res.destroyed) this.next(error);
+      return;
+    }
+    if (this.res.destroyed) {
+      content.destroy();
+      return;
+    }
+    this.res.writeHead(fromService.statusCode ?? 502, fromService.statusMessage, headers);
+    relayBody(content, this.res, (error) => {
+      if (error) {
+        content.destroy();
+        this.res.destroy();
+      }
     });
   }
 
@@ -125,11 +170,7 @@ class Exchange {
  * AbortController it aborts at every finish: that builds a DOMException and its stack trace per
  * request, a measurable share of the gateway's time on small responses.)
  */
-function relayBody(
-  source: IncomingMessage,
-  target: ServerResponse,
-  done: (error: Error | undefined) => void,
-): void {
+function relayBody(source: Readable, target: ServerResponse, done: (error: Error | undefined) => void): void {
   let settled = false;
   const settle = (error: Error | null | undefined) => {
     if (settled) return;

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders } from 'node:http';
+import { STORED_BODY_OFFER_HEADER } from '@stowage/http';
 import { FORWARDED_HEADERS, type ForwardedValues } from './forwarded-headers';
 
 /**
@@ -37,6 +38,8 @@ export function requestHeadersFor(
 ): OutgoingHttpHeaders {
   const headers = withoutHopByHop(req.headers);
   for (const name of FORWARDED_HEADERS) delete headers[name];
+  // Only the gateway offers to send stored bodies (the forwarder, when it can read storage).
+  delete headers[STORED_BODY_OFFER_HEADER];
   headers['x-forwarded-for'] = values.for;
   headers['x-forwarded-host'] = values.host;
   headers['x-forwarded-proto'] = values.proto;

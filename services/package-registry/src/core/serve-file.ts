@@ -1,6 +1,7 @@
 import type { Request, Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { BlobNotFoundError } from '@stowage/blob-store';
+import { answerWithStoredBody, gatewaySendsStoredBodies } from '@stowage/http';
 import type { PackageFile } from '@stowage/package-registry-data';
 import type { PackageContext } from './package-context';
 import { PackageNotFoundError } from './package-errors';
@@ -14,7 +15,8 @@ export interface ServeOptions {
 /**
  * Sends a package file: its length, type, checksums (`X-Checksum-*`, as Maven and Artifactory
  * clients read them) and an ETag of its SHA-256, then the object's bytes; HEAD sends the headers
- * only. A row whose object is missing answers 404 rather than a broken body.
+ * only. A row whose object is missing answers 404 rather than a broken body. Behind a gateway
+ * that offers to, the bytes come from the gateway reading storage (`answerWithStoredBody`).
  */
 export async function sendPackageFile(
   ctx: PackageContext,
@@ -23,10 +25,11 @@ export async function sendPackageFile(
   file: PackageFile,
   options: ServeOptions = {},
 ): Promise<void> {
-  const body = req.method === 'HEAD' ? null : await openObject(ctx, file);
+  const hasBody = req.method !== 'HEAD' && file.size > 0n;
+  const delegated = hasBody && gatewaySendsStoredBodies(req);
+  const body = hasBody && !delegated ? await openObject(ctx, file) : null;
   res.status(200);
   res.setHeader('Content-Type', options.contentType ?? 'application/octet-stream');
-  res.setHeader('Content-Length', String(file.size));
   res.setHeader('ETag', `"${file.sha256}"`);
   res.setHeader('X-Checksum-Md5', file.md5);
   res.setHeader('X-Checksum-Sha1', file.sha1);
@@ -34,6 +37,11 @@ export async function sendPackageFile(
   if (options.attachment) {
     res.setHeader('Content-Disposition', `attachment; filename*=UTF-8''${encodeURIComponent(file.fileName)}`);
   }
+  if (delegated) {
+    answerWithStoredBody(res, { key: file.storageKey, start: 0, length: Number(file.size) });
+    return;
+  }
+  res.setHeader('Content-Length', String(file.size));
   if (!body) {
     res.end();
     return;

@@ -26,7 +26,8 @@ export async function getBlob(
       return;
     }
   }
-  await sendBlob(req, res, blob, (range) => ctx.blobs.get(blobKey(blob.digest), range));
+  const key = blobKey(blob.digest);
+  await sendBlob(req, res, blob, (range) => ctx.blobs.get(key, range), { storedKey: key });
 }
 
 /** `DELETE /v2/<name>/blobs/<digest>`: unlinks the blob from the repository. */
