@@ -17,7 +17,7 @@ import { START_TIMEOUT_MS, STOP_TIMEOUT_MS } from './support/standalone';
 // registry process alone) continues the upload where it stood. Runs dist/, so build first.
 
 const MiB = 1024 * 1024;
-// More than one stored part (16 MiB by default), so the crash leaves a part and a tail behind.
+// More than one stored part (8 MiB by default), so the crash leaves a part and a tail behind.
 const FIRST_CHUNK_BYTES = 20 * MiB;
 const SECOND_CHUNK_BYTES = 5 * MiB;
 const TEST_TIMEOUT_MS = 300_000;

@@ -30,7 +30,7 @@ export const containerRegistryOptions = {
   uploadPartBytes: {
     doc: 'Bytes per stored part of a blob upload (at least 5 MiB on S3); each upload holds up to twice this in memory.',
     format: 'nat',
-    default: 16 * 1024 * 1024,
+    default: 8 * 1024 * 1024,
     env: 'REGISTRY_UPLOAD_PART_BYTES',
   },
   gcReviewDelayMs: {

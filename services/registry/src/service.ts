@@ -32,7 +32,7 @@ import { UploadHashCache } from './uploads/hash-cache';
 
 const DEFAULTS: ContainerRegistryConfig & InternalApiConfig = {
   blobRedirectSeconds: 0,
-  uploadPartBytes: 16 * 1024 * 1024,
+  uploadPartBytes: 8 * 1024 * 1024,
   gcReviewDelayMs: DEFAULT_GC_REVIEW_DELAY_MS,
   internalApiSecret: '',
 };

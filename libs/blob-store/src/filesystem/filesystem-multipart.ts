@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, rename, rm, stat, truncate, unlink } from 'node:fs/promises';
+import { mkdir, open, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { InvalidUploadPartError, UploadNotFoundError } from '../errors';
@@ -202,12 +202,19 @@ export class FilesystemMultipartUploads {
     return sources;
   }
 
-  /** Cuts what a failed append left past the recorded parts, so the data file is exactly them. */
+  /**
+   * Cuts what a failed append left past the recorded parts, so the data file is exactly them, and
+   * flushes it: appends are not flushed one by one (see AppendedParts), so this is where the
+   * bytes become durable, before the rename publishes them.
+   */
   private async trimDataFile(appendedParts: AppendedParts, sources: PartSource[]): Promise<void> {
-    await truncate(
-      appendedParts.dataFile,
-      sources.reduce((sum, source) => sum + source.size, 0),
-    );
+    const handle = await open(appendedParts.dataFile, 'r+');
+    try {
+      await handle.truncate(sources.reduce((sum, source) => sum + source.size, 0));
+      await handle.datasync();
+    } finally {
+      await handle.close();
+    }
   }
 
   private async checkPart(uploadId: string, part: UploadPart, file: string): Promise<number> {

@@ -15,8 +15,8 @@ import {
   type PrismaClient,
   type UploadRecord,
 } from '@stowage/registry-data';
-import { ByteQueue } from './byte-queue';
 import type { UploadHashCache } from './hash-cache';
+import { PartBuffers } from './part-buffers';
 
 /** The upload's content does not hash to the digest the client gave; nothing was stored. */
 export class UploadDigestMismatchError extends Error {
@@ -30,7 +30,7 @@ export interface BlobUploadsOptions {
   prisma: PrismaClient;
   blobs: BlobStore;
   hashes: UploadHashCache;
-  /** Bytes per stored part; what one request holds in memory at most (twice, briefly). */
+  /** Bytes per stored part; a request holds two parts in memory (one stored while the next fills). */
   partSize: number;
 }
 
@@ -57,8 +57,7 @@ export class BlobUploads {
   ): Promise<{ upload: UploadRecord; tail: Buffer }> {
     const { blobs, prisma, hashes } = this.options;
     const hash = hashes.take(upload.id, upload.size);
-    const pending = new ByteQueue();
-    pending.push(await this.readTail(upload));
+    const parts = new PartBuffers(this.partSize);
     let state = { ...upload };
     const staleTails = new Set<string>(upload.tailKey ? [upload.tailKey] : []);
     let received = upload.size;
@@ -67,18 +66,23 @@ export class BlobUploads {
     const settle = async () => {
       if (writing) state = await writing.finally(() => (writing = null));
     };
+    const add = async (chunk: Buffer) => {
+      for (let offset = 0; offset < chunk.length;) {
+        offset += parts.add(chunk, offset);
+        if (!parts.full) continue;
+        // The buffer the next part fills is free again once the part before is stored.
+        await settle();
+        writing = this.writePart(state, parts.takePart());
+        // Awaited by settle(); until then a failure must not count as unhandled.
+        writing.catch(() => undefined);
+      }
+    };
     try {
+      await add(await this.readTail(upload));
       for await (const chunk of body) {
         hash?.update(chunk);
         received += chunk.length;
-        pending.push(chunk);
-        while (pending.length >= this.partSize) {
-          // The queue's one assembly buffer is free again once the part before is stored.
-          await settle();
-          writing = this.writePart(state, pending.take(this.partSize));
-          // Awaited by settle(); until then a failure must not count as unhandled.
-          writing.catch(() => undefined);
-        }
+        await add(chunk);
       }
     } catch (error) {
       // The request broke off: what was being stored is recorded (or failed) before this answers.
@@ -86,7 +90,7 @@ export class BlobUploads {
       throw error;
     }
     await settle();
-    const tail = pending.drain();
+    const tail = parts.rest();
     const tailKey = tail.length > 0 ? uploadTailKey(upload.id, received) : null;
     if (tailKey) {
       await blobs.put(tailKey, tail);
