@@ -15,6 +15,7 @@ import {
   type PrismaClient,
   type UploadRecord,
 } from '@stowage/registry-data';
+import { BufferPool } from './buffer-pool';
 import type { UploadHashCache } from './hash-cache';
 import { PartBuffers } from './part-buffers';
 
@@ -44,6 +45,9 @@ const digestString = (digest: ParsedDigest) => `${digest.algorithm}:${digest.hex
  * the digest and moves the result to its content-addressed key, or drops it if that blob exists.
  */
 export class BlobUploads {
+  /** The two part buffers of one upload outlive it, for the next (see BufferPool). */
+  private readonly partBuffers = new BufferPool(2);
+
   constructor(private readonly options: BlobUploadsOptions) {}
 
   private get partSize(): number {
@@ -57,7 +61,7 @@ export class BlobUploads {
   ): Promise<{ upload: UploadRecord; tail: Buffer }> {
     const { blobs, prisma, hashes } = this.options;
     const hash = hashes.take(upload.id, upload.size);
-    const parts = new PartBuffers(this.partSize);
+    const parts = new PartBuffers(this.partSize, this.partBuffers);
     let state = { ...upload };
     const staleTails = new Set<string>(upload.tailKey ? [upload.tailKey] : []);
     let received = upload.size;
@@ -77,6 +81,7 @@ export class BlobUploads {
         writing.catch(() => undefined);
       }
     };
+    let tail: Buffer;
     try {
       await add(await this.readTail(upload));
       for await (const chunk of body) {
@@ -84,13 +89,16 @@ export class BlobUploads {
         received += chunk.length;
         await add(chunk);
       }
+      await settle();
+      tail = parts.rest();
     } catch (error) {
       // The request broke off: what was being stored is recorded (or failed) before this answers.
       await settle().catch(() => undefined);
       throw error;
+    } finally {
+      // Settled either way: no part is being stored from the buffers any more.
+      parts.release();
     }
-    await settle();
-    const tail = parts.rest();
     const tailKey = tail.length > 0 ? uploadTailKey(upload.id, received) : null;
     if (tailKey) {
       await blobs.put(tailKey, tail);

@@ -1,4 +1,7 @@
+import { BufferPool } from './buffer-pool';
 import { PartBuffers } from './part-buffers';
+
+const pool = () => new BufferPool(2);
 
 /** Adds every byte of `chunk`, taking parts whenever one is full. */
 function addAll(parts: PartBuffers, chunk: Buffer, taken: string[]): void {
@@ -10,7 +13,7 @@ function addAll(parts: PartBuffers, chunk: Buffer, taken: string[]): void {
 
 describe('PartBuffers', () => {
   it('cuts fixed-size parts across chunk boundaries, in order, and keeps the rest', () => {
-    const parts = new PartBuffers(3);
+    const parts = new PartBuffers(3, pool());
     const taken: string[] = [];
 
     addAll(parts, Buffer.from('ab'), taken);
@@ -24,7 +27,7 @@ describe('PartBuffers', () => {
   });
 
   it('uses two buffers in turn, so a part stays intact while the next one fills', () => {
-    const parts = new PartBuffers(2);
+    const parts = new PartBuffers(2, pool());
     parts.add(Buffer.from('ab'));
     const first = parts.takePart();
     parts.add(Buffer.from('cd'));
@@ -37,7 +40,7 @@ describe('PartBuffers', () => {
   });
 
   it('copies what it is given: changing a chunk later changes nothing, and the rest is its own copy', () => {
-    const parts = new PartBuffers(4);
+    const parts = new PartBuffers(4, pool());
     const chunk = Buffer.from('xyz');
     parts.add(chunk);
     chunk.fill('!');
@@ -46,6 +49,24 @@ describe('PartBuffers', () => {
 
     expect(rest.toString()).toBe('xyz');
     expect(parts.takePart().toString()).toBe('xyzw');
-    expect(new PartBuffers(4).rest()).toHaveLength(0);
+    expect(new PartBuffers(4, pool()).rest()).toHaveLength(0);
+  });
+
+  it('gives its buffers back to the pool, and the next upload fills those instead of new ones', () => {
+    const shared = new BufferPool(2);
+    const first = new PartBuffers(2, shared);
+    first.add(Buffer.from('ab'));
+    const a = first.takePart();
+    first.add(Buffer.from('cd'));
+    const b = first.takePart();
+    first.release();
+
+    const next = new PartBuffers(2, shared);
+    next.add(Buffer.from('xy'));
+    const reused = next.takePart();
+    next.add(Buffer.from('zw'));
+
+    expect(new Set([reused, next.takePart()])).toEqual(new Set([a, b]));
+    expect(a.toString() + b.toString()).toBe('xyzw');
   });
 });

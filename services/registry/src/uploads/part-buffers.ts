@@ -1,3 +1,5 @@
+import type { BufferPool } from './buffer-pool';
+
 /**
  * Assembles an upload's bytes into fixed-size parts in two buffers used in turn: one part is
  * stored from one buffer while the next fills the other, and every received chunk is copied the
@@ -16,7 +18,10 @@ export class PartBuffers {
   /** Bytes in the current buffer. */
   length = 0;
 
-  constructor(private readonly partSize: number) {}
+  constructor(
+    private readonly partSize: number,
+    private readonly pool: BufferPool,
+  ) {}
 
   /** True when the current buffer holds a whole part: take it before adding more. */
   get full(): boolean {
@@ -25,7 +30,7 @@ export class PartBuffers {
 
   /** Copies as much of `chunk` from `offset` on as the current part has room for; returns how much. */
   add(chunk: Buffer, offset = 0): number {
-    const target = (this.buffers[this.current] ??= Buffer.allocUnsafeSlow(this.partSize));
+    const target = (this.buffers[this.current] ??= this.pool.acquire(this.partSize));
     const copied = chunk.copy(
       target,
       this.length,
@@ -45,6 +50,13 @@ export class PartBuffers {
     this.current = 1 - this.current;
     this.length = 0;
     return part;
+  }
+
+  /** Gives both buffers back to the pool: call once no part taken from them is still being stored. */
+  release(): void {
+    for (const buffer of this.buffers) if (buffer) this.pool.release(buffer);
+    this.buffers.fill(null);
+    this.length = 0;
   }
 
   /** What the current part holds so far, in a buffer of its own. */
