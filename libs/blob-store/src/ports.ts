@@ -52,7 +52,9 @@ export interface BlobStore {
   put(key: string, body: Readable | Buffer, options?: PutOptions): Promise<BlobInfo>;
   /**
    * Streams the object, or the given byte range of it (see ByteRange). Rejects with
-   * BlobNotFoundError, or RangeNotSatisfiableError when the range starts past the end.
+   * BlobNotFoundError, or RangeNotSatisfiableError when the range starts past the end. The stream
+   * may have a `recycle(chunk)` method: a consumer that has written a chunk out may hand it back
+   * for reuse (`@stowage/http`'s relayBody does), which spares the process its allocation.
    */
   get(key: string, range?: ByteRange): Promise<Readable>;
   /** Size and time of the object, or null when it does not exist. */

@@ -12,6 +12,7 @@ export { createServiceApp } from './service-app';
 export type { ServiceAppOptions } from './service-app';
 export { startHttpServer } from './http-server';
 export { bodyAbandoned, bodyLeftUnread } from './unread-body';
+export { relayBody, sendBody } from './relay-body';
 export type { HttpServerHandle, ListenOptions } from './http-server';
 export { runService } from './run-service';
 export type { RunningService, ServiceOptions } from './run-service';

@@ -7,6 +7,7 @@ import { validateKey, validatePrefix, validateRange } from '../keys';
 import type { BlobInfo, ByteRange, ManagedBlobStore, PutOptions, UploadPart } from '../ports';
 import { hasCode, renameIntoPlace, writeTempFile } from './file-writes';
 import { FilesystemLayout, READ_CHUNK_BYTES } from './filesystem-layout';
+import { RecyclingFileStream } from './recycling-file-stream';
 import { FilesystemMultipartUploads } from './filesystem-multipart';
 import { listFiles } from './list-files';
 
@@ -68,10 +69,10 @@ export class FilesystemBlobStore implements ManagedBlobStore {
       // fstat on the open handle: the object we measure is the one we stream, even if replaced meanwhile.
       const stats = await handle.stat();
       if (!stats.isFile()) throw new BlobNotFoundError(key);
-      if (!range) return handle.createReadStream({ highWaterMark: READ_CHUNK_BYTES });
-      if (range.start >= stats.size) throw new RangeNotSatisfiableError(key, range.start, stats.size);
-      const end = Math.min(range.end ?? stats.size - 1, stats.size - 1);
-      return handle.createReadStream({ start: range.start, end, highWaterMark: READ_CHUNK_BYTES });
+      const start = range?.start ?? 0;
+      if (range && start >= stats.size) throw new RangeNotSatisfiableError(key, start, stats.size);
+      const end = Math.min(range?.end ?? stats.size - 1, stats.size - 1);
+      return new RecyclingFileStream(handle, start, end, READ_CHUNK_BYTES);
     } catch (error) {
       await handle.close();
       throw error;

@@ -1,7 +1,6 @@
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import type { Request, Response } from 'express';
-import { answerWithStoredBody, gatewaySendsStoredBodies, OciError } from '@stowage/http';
+import { answerWithStoredBody, gatewaySendsStoredBodies, OciError, sendBody } from '@stowage/http';
 
 export interface BlobToSend {
   digest: string;
@@ -74,5 +73,5 @@ export async function sendBlob(
     res.end();
     return;
   }
-  await pipeline(content, res);
+  await sendBody(content, res);
 }

@@ -1,9 +1,9 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
-import { finished, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 import type { BlobStore } from '@stowage/blob-store';
 import { DependencyUnavailableError } from '@stowage/errors';
-import { bodyLeftUnread, STORED_BODY_HEADER, STORED_BODY_OFFER_HEADER } from '@stowage/http';
+import { bodyLeftUnread, relayBody, STORED_BODY_HEADER, STORED_BODY_OFFER_HEADER } from '@stowage/http';
 import { clientOrigin, forwardedValues } from './forwarded-headers';
 import { requestHeadersFor, responseHeadersFor } from './hop-by-hop';
 import type { UpstreamName } from './route-table';
@@ -162,28 +162,6 @@ class Exchange {
   clientClosed(): void {
     if (!this.res.writableFinished) this.toService.destroy();
   }
-}
-
-/**
- * Pipes a response body to the client and reports once: with an error when either side broke
- * off, without one when the client has the whole body. (What stream.pipeline does, without the
- * AbortController it aborts at every finish: that builds a DOMException and its stack trace per
- * request, a measurable share of the gateway's time on small responses.)
- */
-function relayBody(source: Readable, target: ServerResponse, done: (error: Error | undefined) => void): void {
-  let settled = false;
-  const settle = (error: Error | null | undefined) => {
-    if (settled) return;
-    settled = true;
-    stopWatchingSource();
-    stopWatchingTarget();
-    done(error ?? undefined);
-  };
-  const stopWatchingSource = finished(source, (error) => {
-    if (error) settle(error);
-  });
-  const stopWatchingTarget = finished(target, settle);
-  source.pipe(target);
 }
 
 /** Fails the request when the service does not accept the connection in time (no timer on reuse). */

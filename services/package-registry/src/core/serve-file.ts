@@ -1,7 +1,6 @@
 import type { Request, Response } from 'express';
-import { pipeline } from 'node:stream/promises';
 import { BlobNotFoundError } from '@stowage/blob-store';
-import { answerWithStoredBody, gatewaySendsStoredBodies } from '@stowage/http';
+import { answerWithStoredBody, gatewaySendsStoredBodies, sendBody } from '@stowage/http';
 import type { PackageFile } from '@stowage/package-registry-data';
 import type { PackageContext } from './package-context';
 import { PackageNotFoundError } from './package-errors';
@@ -46,7 +45,7 @@ export async function sendPackageFile(
     res.end();
     return;
   }
-  await pipeline(body, res);
+  await sendBody(body, res);
 }
 
 async function openObject(ctx: PackageContext, file: PackageFile) {
