@@ -35,7 +35,8 @@ export interface SendBlobOptions {
 }
 
 /**
- * Answers `GET|HEAD .../blobs/<digest>` with the blob's bytes (or one `Range` of them).
+ * Answers `GET|HEAD .../blobs/<digest>` with the blob's bytes (or one `Range` of them), and
+ * resolves with how many bytes the body holds (sent here or by the gateway; 0 for HEAD).
  * `open` is called before any header is set, so a blob that storage lost answers as JSON
  * (the caller's error), not typed as the blob's bytes and cacheable for a year.
  */
@@ -45,7 +46,7 @@ export async function sendBlob(
   blob: BlobToSend,
   open: (range?: { start: number; end: number }) => Promise<Readable>,
   options: SendBlobOptions = {},
-): Promise<void> {
+): Promise<number> {
   const range = requestedRange(req, blob.size);
   if (range === 'unsatisfiable') {
     describeBlob(res, blob.digest);
@@ -66,12 +67,13 @@ export async function sendBlob(
   }
   if (delegatedKey !== undefined) {
     answerWithStoredBody(res, { key: delegatedKey, start, length });
-    return;
+    return length;
   }
   res.setHeader('Content-Length', String(length));
   if (!content) {
     res.end();
-    return;
+    return 0;
   }
   await sendBody(content, res);
+  return length;
 }

@@ -8,7 +8,7 @@ import {
   touchCachedBlob,
   type ProxyGroupSettings,
 } from '@stowage/dependency-proxy-data';
-import { OciError } from '@stowage/http';
+import { gatewaySendsStoredBodies, OciError } from '@stowage/http';
 import { describeBlob, digestProblem, sendBlob } from '@stowage/oci';
 import { BlobNotUpstreamError, type BlobFetch } from '../domain/blob-fetches';
 import { holdLastChunk } from '../domain/hold-last-chunk';
@@ -72,15 +72,22 @@ async function sendCached(
   size: number,
   outcome: CacheOutcome,
 ): Promise<boolean> {
+  const key = proxyBlobKey(digest);
+  // A gateway that sends the body itself could only answer 404 if a purge removed the object
+  // meanwhile, so look first: a missing object is fetched from upstream again instead.
+  const delegates = req.method === 'GET' && gatewaySendsStoredBodies(req);
+  if (delegates && !(await ctx.blobs.stat(key))) return false;
   res.setHeader(CACHE_HEADER, outcome);
+  let bodyBytes: number;
   try {
-    await sendBlob(req, res, { digest, size }, (range) => ctx.blobs.get(proxyBlobKey(digest), range));
+    const options = delegates ? { storedKey: key } : {};
+    bodyBytes = await sendBlob(req, res, { digest, size }, (range) => ctx.blobs.get(key, range), options);
   } catch (error) {
     if (error instanceof BlobNotFoundError && !res.headersSent) return false;
     throw error;
   }
   ctx.metrics.served('blob', outcome);
-  if (req.method === 'GET') ctx.metrics.bytesServed('cache', Number(res.getHeader('Content-Length') ?? 0));
+  ctx.metrics.bytesServed('cache', bodyBytes);
   return true;
 }
 
