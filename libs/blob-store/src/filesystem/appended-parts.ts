@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile, unlink, type FileHandle } from 'node:fs/promises';
+import { open, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { UploadNotFoundError } from '../errors';
@@ -44,7 +44,6 @@ export class AppendedParts {
   constructor(
     directory: string,
     private readonly uploadId: string,
-    private readonly writeSmallFile: (file: string, content: string) => Promise<void>,
   ) {
     this.dataFile = path.join(directory, DATA_FILE);
     this.stateFile = path.join(directory, STATE_FILE);
@@ -66,11 +65,12 @@ export class AppendedParts {
    * with null (nothing written) otherwise.
    */
   async tryAppend(partNumber: number, body: Readable | Buffer): Promise<UploadPart | null> {
-    if ((await this.list()).length !== partNumber - 1) return null;
+    // Every step here waits for a turn of the event loop that is busy receiving the next part,
+    // so the steps are few: no look before the lock, no truncation of what a failed append left
+    // past the recorded parts (the next append writes over it, completion trims the rest).
     const release = await this.lock();
     if (!release) return null;
     try {
-      // Checked again under the lock: another writer may have appended since.
       const parts = await this.list();
       if (parts.length !== partNumber - 1) return null;
       const offset = parts.reduce((sum, part) => sum + part.size, 0);
@@ -78,16 +78,30 @@ export class AppendedParts {
       let size: number;
       try {
         size = await writeAt(handle, body, offset);
-        await handle.truncate(offset + size);
       } finally {
         await handle.close();
       }
       const part: UploadPart = { partNumber, etag: newEtag(), size };
-      await this.writeSmallFile(this.stateFile, JSON.stringify([...parts, part]));
+      await this.replaceState(JSON.stringify([...parts, part]));
       return part;
     } finally {
       await release();
     }
+  }
+
+  /**
+   * Replaces the list of appended parts in one rename, so a reader sees the old list or the new
+   * one. Not flushed, like the appends it records (see the class comment): ext4 writes a file
+   * renamed over another before the rename itself, and a list that a power loss took back only
+   * makes completion refuse the parts it misses, so the client pushes that blob again.
+   */
+  private async replaceState(content: string): Promise<void> {
+    const temporary = `${this.stateFile}.${randomUUID()}.tmp`;
+    await writeFile(temporary, content, { flag: 'wx' });
+    await rename(temporary, this.stateFile).catch(async (error: unknown) => {
+      await unlink(temporary).catch(() => undefined);
+      throw error;
+    });
   }
 
   /** Where `part` lies in the data file, if that version of it was appended. */

@@ -18,6 +18,9 @@ interface UploadState {
   createdAt: string;
 }
 
+/** Uploads whose key this process remembers (the oldest is forgotten first). */
+const KNOWN_KEYS_KEPT = 1_000;
+
 function normalizeEtag(etag: string): string {
   return etag.replace(/"/g, '');
 }
@@ -30,6 +33,13 @@ function normalizeEtag(etag: string): string {
  * restart.
  */
 export class FilesystemMultipartUploads {
+  /**
+   * The key each upload this process has opened belongs to (an id never changes its key), so a
+   * part does not wait for `upload.json` to be read again; a folder removed meanwhile still fails
+   * the part, at its first write into the folder.
+   */
+  private readonly knownKeys = new Map<string, string>();
+
   constructor(
     private readonly layout: FilesystemLayout,
     private readonly minPartSize: number,
@@ -52,12 +62,12 @@ export class FilesystemMultipartUploads {
   ): Promise<UploadPart> {
     const directory = await this.openUpload(key, uploadId);
     validatePartNumber(uploadId, partNumber);
-    const appended = await this.appendedParts(directory, uploadId)
-      .tryAppend(partNumber, body)
-      .catch((error: unknown) => {
-        throw hasCode(error, 'ENOENT') ? new UploadNotFoundError(uploadId) : error;
-      });
-    return appended ?? this.storePartFile(directory, uploadId, partNumber, body);
+    try {
+      const appended = await this.appendedParts(directory, uploadId).tryAppend(partNumber, body);
+      return appended ?? (await this.storePartFile(directory, uploadId, partNumber, body));
+    } catch (error) {
+      throw hasCode(error, 'ENOENT') ? new UploadNotFoundError(uploadId) : error;
+    }
   }
 
   /**
@@ -120,6 +130,7 @@ export class FilesystemMultipartUploads {
       if (error instanceof UploadNotFoundError && !(await this.exists(uploadId))) return;
       throw error;
     }
+    this.knownKeys.delete(uploadId);
     await rm(this.layout.uploadDirectory(uploadId), { recursive: true, force: true });
   }
 
@@ -136,6 +147,7 @@ export class FilesystemMultipartUploads {
     // The id becomes a path segment, so only ids this adapter could have made are accepted.
     if (!UPLOAD_ID.test(uploadId)) throw new UploadNotFoundError(uploadId);
     const directory = this.layout.uploadDirectory(uploadId);
+    if (this.knownKeys.get(uploadId) === key) return directory;
     let state: UploadState;
     try {
       state = JSON.parse(await readFile(path.join(directory, STATE_FILE), 'utf8')) as UploadState;
@@ -144,11 +156,13 @@ export class FilesystemMultipartUploads {
       throw error;
     }
     if (state.key !== key) throw new UploadNotFoundError(uploadId);
+    if (this.knownKeys.size >= KNOWN_KEYS_KEPT) this.knownKeys.delete(this.knownKeys.keys().next().value!);
+    this.knownKeys.set(uploadId, key);
     return directory;
   }
 
   private appendedParts(directory: string, uploadId: string): AppendedParts {
-    return new AppendedParts(directory, uploadId, (file, content) => this.writeSmallFile(file, content));
+    return new AppendedParts(directory, uploadId);
   }
 
   /** Stores a part as a file of its own: one that arrived out of order or beside another writer. */

@@ -113,7 +113,7 @@ class Exchange {
 
   /**
    * The service answered with headers only and named the stored object that is the body: it is
-   * opened before the status goes out, so an object storage cannot give answers as an error.
+   * opened before the status goes out, so an object storage cannot give is answered as an error.
    */
   private async sendStoredBody(
     fromService: IncomingMessage,
