@@ -1,12 +1,12 @@
 import type { RequestListener } from 'node:http';
-import type { Request } from 'express';
+import type { Request, RequestHandler } from 'express';
 import type { BlobStore } from '@stowage/blob-store';
 import { createServiceApp, gitlabErrorFormat, ociErrorFormat, type Metrics } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
 import { createForwarder } from './http/forwarder';
 import { handOffInProcess } from './http/in-process-hand-off';
 import { upstreamReadinessChecks } from './http/readiness';
-import { ROUTES, type UpstreamName } from './http/route-table';
+import { resolveUpstream, ROUTES, type UpstreamName } from './http/route-table';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -37,13 +37,21 @@ export function createApp(deps: GatewayDeps) {
     health: { checks: upstreamReadinessChecks(deps.upstreams), isAccepting: deps.isAccepting },
     errorFormat: (req: Request) => (req.path.startsWith('/v2') ? ociErrorFormat : gitlabErrorFormat),
     routes: (router) => {
-      for (const route of ROUTES) {
-        const local = deps.inProcess?.[route.upstream];
-        const handler = local
-          ? handOffInProcess(local, deps.trustForwardedHeaders)
-          : forwarder.forward(route.upstream);
-        router.all(route.pattern, handler);
+      const handlers = new Map<UpstreamName, RequestHandler>();
+      for (const { upstream } of ROUTES) {
+        const local = deps.inProcess?.[upstream];
+        handlers.set(
+          upstream,
+          local ? handOffInProcess(local, deps.trustForwardedHeaders) : forwarder.forward(upstream),
+        );
       }
+      // One lookup in the route table rather than one express route per entry: every forwarded
+      // request used to walk the list in express's router, a measurable share of a manifest GET.
+      router.use((req, res, next) => {
+        const upstream = resolveUpstream(req.path);
+        if (!upstream) return next();
+        void handlers.get(upstream)!(req, res, next);
+      });
     },
   });
   return { app, close: forwarder.close };
