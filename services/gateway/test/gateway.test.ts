@@ -119,6 +119,26 @@ describe('gateway', () => {
     }
   });
 
+  it('when a small body arrives with its headers, then the service receives it; a GET sends none', async () => {
+    const stack = await startStack();
+    try {
+      const json = JSON.stringify({ name: 'team', path: 'team' });
+      const { body: posted } = await call(stack.gateway, '/api/v4/groups', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: json,
+      });
+      const { body: got } = await call(stack.gateway, '/api/v4/groups');
+
+      expect(posted.size).toBe(Buffer.byteLength(json));
+      expect(posted.digest).toBe(createHash('sha256').update(json).digest('hex'));
+      expect(got.size).toBe(0);
+      expect(got.headers).not.toHaveProperty('transfer-encoding');
+    } finally {
+      await stack.stop();
+    }
+  });
+
   it('when nothing trusted is in front, then client X-Forwarded-* are replaced and Host is kept', async () => {
     const stack = await startStack();
     try {

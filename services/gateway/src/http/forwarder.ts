@@ -67,7 +67,9 @@ export function createForwarder(options: ForwarderOptions): {
       });
       res.on('close', () => exchange.clientClosed());
       req.on('error', () => toService.destroy());
-      req.pipe(toService);
+      // Most requests (pulls) have no body: end the service's request at once instead of piping.
+      if (hasBody(req)) req.pipe(toService);
+      else toService.end();
     };
   };
 
@@ -162,6 +164,11 @@ class Exchange {
   clientClosed(): void {
     if (!this.res.writableFinished) this.toService.destroy();
   }
+}
+
+/** Whether the request carries a body (received yet or not). */
+function hasBody(req: IncomingMessage): boolean {
+  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
 /** Fails the request when the service does not accept the connection in time (no timer on reuse). */
