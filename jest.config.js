@@ -37,7 +37,14 @@ const common = {
 module.exports = {
   // Integration tests start databases and processes; on a busy 2-core machine that takes seconds.
   testTimeout: 30_000,
+  // Two workers even on two cores (Jest's default there is one): most of an integration or
+  // end-to-end file's time is spent waiting on child processes, Docker, PostgreSQL and RabbitMQ,
+  // not on Jest's own CPU. Tests share nothing that would collide: databases, vhosts, queues,
+  // buckets, ports and client config directories are unique per file (see libs/testing).
+  maxWorkers: 2,
+  testSequencer: '<rootDir>/jest.sequencer.js',
   globalSetup: '<rootDir>/jest.global-setup.js',
+  globalTeardown: '<rootDir>/jest.global-teardown.js',
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/{libs,services}/*/src/**/*.test.ts'] },
     {

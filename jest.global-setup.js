@@ -1,5 +1,8 @@
-// Probes the real servers integration tests need once per run (see libs/testing).
+// Probes the real servers integration tests need once per run (see libs/testing), and names
+// this run's PGlite template cluster (libs/db/test/support/pglite-template.ts).
+const crypto = require('node:crypto');
 const fs = require('node:fs');
+const os = require('node:os');
 const http = require('node:http');
 const net = require('node:net');
 const path = require('node:path');
@@ -53,6 +56,11 @@ function isDockerEngineReachable() {
 }
 
 module.exports = async () => {
+  // Made by the first test that needs it; the workers inherit this environment.
+  process.env.STOWAGE_TEST_PGLITE_TEMPLATE = path.join(
+    os.tmpdir(),
+    `stowage-pglite-template-${crypto.randomBytes(6).toString('hex')}`,
+  );
   const components = {
     postgres: () => isPortOpen(process.env.TEST_DATABASE_URL ?? 'postgresql://127.0.0.1:5432', 5432),
     rabbitmq: () => isPortOpen(process.env.TEST_AMQP_URL ?? 'amqp://127.0.0.1:5672', 5672),

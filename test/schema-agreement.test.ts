@@ -18,6 +18,7 @@ import {
 } from '../libs/package-registry-data/src/schema';
 import { PrismaClient as RegistryClient } from '../libs/registry-data/src/generated/prisma/client';
 import { REGISTRY_MIGRATIONS_DIR, REGISTRY_SCHEMA } from '../services/registry/src/schema';
+import { seedPgliteDataDir } from '../libs/db/test/support/pglite-template';
 
 /**
  * Every service that owns tables: its generated client (from schema.prisma) and its migrations.
@@ -149,6 +150,7 @@ describe('schema.prisma and migrations on PGlite', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'stowage-schema-agreement-'));
+    await seedPgliteDataDir(dir);
     db = await openDatabase({ dataDir: dir });
     clients = await migrateAll(db);
   }, SETUP_TIMEOUT_MS);

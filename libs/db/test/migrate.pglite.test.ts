@@ -2,6 +2,7 @@ import { openDatabase, type Database } from '@stowage/db';
 import { describeMigrateContract } from './support/migrate-contract';
 import { makeTempDir, removeDir } from './support/temp-dir';
 import { PGLITE_STARTUP_TIMEOUT_MS } from './support/timeouts';
+import { seedPgliteDataDir } from './support/pglite-template';
 
 describe('migrate on PGlite', () => {
   let dir: string;
@@ -9,6 +10,7 @@ describe('migrate on PGlite', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir('pglite-migrate');
+    await seedPgliteDataDir(dir);
     db = await openDatabase({ dataDir: dir });
   }, PGLITE_STARTUP_TIMEOUT_MS);
 

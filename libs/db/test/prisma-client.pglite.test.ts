@@ -8,6 +8,7 @@ import {
 import { describePrismaContract } from './support/prisma-contract';
 import { makeTempDir, removeDir } from './support/temp-dir';
 import { PGLITE_STARTUP_TIMEOUT_MS } from './support/timeouts';
+import { seedPgliteDataDir } from './support/pglite-template';
 
 describe('Prisma clients on one PGlite instance', () => {
   let dir: string;
@@ -16,6 +17,7 @@ describe('Prisma clients on one PGlite instance', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir('pglite-prisma');
+    await seedPgliteDataDir(dir);
     db = await openDatabase({ dataDir: dir });
     await migrateFixtures(db);
     clients = createFixtureClients(db);

@@ -17,6 +17,7 @@ import {
 import { ControllableEventBus } from './support/controllable-event-bus';
 import { describeOutboxContract } from './support/outbox-contract';
 import { createOutboxSchema, dropSchema, outboxRows, rawExecutor } from './support/outbox-schema';
+import { seedPgliteDataDir } from '../../db/test/support/pglite-template';
 
 // A fresh PGlite runs initdb in WebAssembly: seconds when idle, much longer on two busy cores.
 const PGLITE_STARTUP_TIMEOUT_MS = 60_000;
@@ -27,6 +28,7 @@ describe('outbox on PGlite', () => {
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'stowage-outbox-'));
+    await seedPgliteDataDir(dir);
     db = await openDatabase({ dataDir: dir });
   }, PGLITE_STARTUP_TIMEOUT_MS);
 

@@ -12,6 +12,7 @@ import { loadAuthTokenConfig, type AuthTokenConfig } from '../src/config';
 import { GROUP_PATH_REFUSAL } from '../src/domain/projects/rename-refusals';
 import { startAuthToken } from '../src/service';
 import { capturingLogger } from './api/support/api-helpers';
+import { seedPgliteDataDir } from '../../../libs/db/test/support/pglite-template';
 
 const ROOT_TOKEN = 'glpat-service-rename-guard-root-token';
 const SECRET = 'internal-secret-for-the-service-test';
@@ -30,6 +31,8 @@ describe('startAuthToken and REGISTRY_URL', () => {
   beforeAll(async () => {
     registry = await listenInternalApi({ internalApiSecret: SECRET });
     dataDir = mkdtempSync(join(tmpdir(), 'stowage-auth-token-service-'));
+    // Not a first start under test: the standalone database opens on an initialised cluster.
+    await seedPgliteDataDir(join(dataDir, 'pglite'));
     config = loadAuthTokenConfig({
       HOST: '127.0.0.1',
       PORT: '0',

@@ -10,6 +10,7 @@ import {
 } from '@stowage/db';
 import { POSTGRES_URL } from '@stowage/testing';
 import { createTestDatabase } from './postgres-database';
+import { seedPgliteDataDir } from '../../../libs/db/test/support/pglite-template';
 
 /** What a data library's tests need to open its schema: the schema, its migrations, its client. */
 export interface MigratedSchema<C> {
@@ -36,6 +37,7 @@ export async function openPgliteMigrated<C extends Disconnectable>(
   prefix: string,
 ): Promise<MigratedDatabase<C>> {
   const dir = mkdtempSync(join(tmpdir(), `stowage-${prefix}-`));
+  await seedPgliteDataDir(dir);
   const db = await openDatabase({ dataDir: dir });
   await migrate(db, { schema: target.schema, migrationsDir: target.migrationsDir });
   const prisma = createPrismaClient(target.PrismaClient, db);

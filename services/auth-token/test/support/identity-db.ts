@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createPrismaClient, migrate, openDatabase, type Database } from '@stowage/db';
 import { PrismaClient } from '../../src/generated/prisma/client';
 import { AUTH_TOKEN_MIGRATIONS_DIR, AUTH_TOKEN_SCHEMA } from '../../src/schema';
+import { seedPgliteDataDir } from '../../../../libs/db/test/support/pglite-template';
 
 export interface IdentityDb {
   db: Database;
@@ -34,6 +35,7 @@ const IDENTITY_TABLES = [
  */
 export async function openIdentityDb(): Promise<IdentityDb> {
   const dir = mkdtempSync(join(tmpdir(), 'stowage-identity-'));
+  await seedPgliteDataDir(dir);
   const db = await openDatabase({ dataDir: dir });
   await migrate(db, { schema: AUTH_TOKEN_SCHEMA, migrationsDir: AUTH_TOKEN_MIGRATIONS_DIR });
   const prisma = createPrismaClient(PrismaClient, db);

@@ -8,6 +8,7 @@ import {
   DEPENDENCY_PROXY_SCHEMA,
   PrismaClient,
 } from '@stowage/dependency-proxy-data';
+import { seedPgliteDataDir } from '../../../../libs/db/test/support/pglite-template';
 
 export interface ProxyStateFixture {
   db: Database;
@@ -19,6 +20,7 @@ export interface ProxyStateFixture {
 /** The proxy's schema on a throwaway PGlite, and a filesystem blob store. One per test file. */
 export async function openProxyState(): Promise<ProxyStateFixture> {
   const dir = mkdtempSync(join(tmpdir(), 'stowage-proxy-'));
+  await seedPgliteDataDir(join(dir, 'db'));
   const db = await openDatabase({ dataDir: join(dir, 'db') });
   await migrate(db, { schema: DEPENDENCY_PROXY_SCHEMA, migrationsDir: DEPENDENCY_PROXY_MIGRATIONS_DIR });
   const prisma = createPrismaClient(PrismaClient, db);
