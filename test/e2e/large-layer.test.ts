@@ -11,6 +11,7 @@ import { explainFailure } from './support/explain-failure';
 import { generatedStream } from './support/generated-stream';
 import { createIdentityWorld } from './support/identity-world';
 import { peakResidentBytes } from './support/peak-memory';
+import { scrapeSum } from './support/prometheus';
 import { downloadedBlob, registryToken, v2Client, type V2Client } from './support/registry-http';
 import { restApi } from './support/rest-api';
 
@@ -23,6 +24,7 @@ import { restApi } from './support/rest-api';
 const MiB = 1024 * 1024;
 const LAYER_BYTES = 1024 * MiB;
 const PEAK_RSS_LIMIT_BYTES = 200 * 1000 * 1000;
+const STORED_BODY_BYTES = 'stowage_gateway_stored_body_bytes_total';
 // Through the gateway, the registry and the S3 server on two cores, each way: be generous.
 const TRANSFER_TIMEOUT_MS = 15 * 60_000;
 const TEST_TIMEOUT_MS = 2 * TRANSFER_TIMEOUT_MS + 60_000;
@@ -86,8 +88,12 @@ describeWithComponents(['postgres', 'rabbitmq'], 'a 1 GiB layer in distributed m
         expect(completed).toMatchObject({ status: 201, headers: { 'docker-content-digest': digest } });
         const afterPush = await peakOfEachService(services);
 
+        const sentBefore = await scrapeSum(services.base, STORED_BODY_BYTES, { upstream: 'registry' });
         const pulled = await downloadedBlob(await freshClient(), repository, digest, TRANSFER_TIMEOUT_MS);
         expect(pulled).toEqual({ digest, size: LAYER_BYTES });
+        // The gateway sent the layer from S3 itself (ADR 0012); the registry only named it.
+        const sentAfter = await scrapeSum(services.base, STORED_BODY_BYTES, { upstream: 'registry' });
+        expect(sentAfter - sentBefore).toBe(LAYER_BYTES);
 
         const afterPull = await peakOfEachService(services);
         const overLimit = SERVICES.filter((service) => afterPull[service] >= PEAK_RSS_LIMIT_BYTES).map(

@@ -1,7 +1,7 @@
 import type { RequestListener } from 'node:http';
 import type { Request, RequestHandler } from 'express';
 import type { BlobStore } from '@stowage/blob-store';
-import { createServiceApp, gitlabErrorFormat, ociErrorFormat, type Metrics } from '@stowage/http';
+import { Counter, createServiceApp, gitlabErrorFormat, ociErrorFormat, type Metrics } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
 import { createForwarder } from './http/forwarder';
 import { handOffInProcess } from './http/in-process-hand-off';
@@ -24,12 +24,19 @@ export interface GatewayDeps {
 
 /** The only public entry point: health of its own, then every route forwarded to its owner. */
 export function createApp(deps: GatewayDeps) {
+  const storedBodyBytes = new Counter({
+    name: 'stowage_gateway_stored_body_bytes_total',
+    help: 'Bytes of response bodies the gateway sent from blob storage itself instead of relaying them, by service (ADR 0012).',
+    labelNames: ['upstream'],
+    registers: [deps.metrics.registry],
+  });
   const forwarder = createForwarder({
     upstreams: deps.upstreams,
     trustForwardedHeaders: deps.trustForwardedHeaders,
     connectTimeoutMs: deps.upstreamConnectTimeoutMs,
     idleTimeoutMs: deps.upstreamIdleTimeoutMs,
     storedBodies: deps.storedBodies,
+    onStoredBodySent: (upstream, bytes) => storedBodyBytes.inc({ upstream }, bytes),
   });
   const app = createServiceApp({
     logger: deps.logger,

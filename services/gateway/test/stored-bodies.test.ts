@@ -104,6 +104,10 @@ describe('gateway: bodies sent from blob storage', () => {
     expect(res.headers.get('content-type')).toBe('application/octet-stream');
     expect(res.headers.has(STORED_BODY_HEADER)).toBe(false);
     expect(sha256(body)).toBe(sha256(LAYER));
+    const metrics = await (await fetch(`${gateway.http.url}/metrics`)).text();
+    expect(metrics).toContain(
+      `stowage_gateway_stored_body_bytes_total{upstream="registry",service="gateway"} ${LAYER.length}`,
+    );
   });
 
   it('when the service names a range of it, then the client gets exactly those bytes as a 206', async () => {

@@ -18,6 +18,8 @@ export interface ForwarderOptions {
   idleTimeoutMs: number;
   /** The services' blob storage, when the gateway sends stored bodies itself (see @stowage/http). */
   storedBodies?: Pick<BlobStore, 'get'>;
+  /** Told the size of every stored body sent in full. */
+  onStoredBodySent?: (upstream: UpstreamName, bytes: number) => void;
 }
 
 /**
@@ -58,7 +60,7 @@ export function createForwarder(options: ForwarderOptions): {
         headers,
         timeout: options.idleTimeoutMs,
       });
-      const exchange = new Exchange(req, res, toService, upstream, next, options.storedBodies);
+      const exchange = new Exchange(req, res, toService, upstream, next, options);
       limitConnectTime(toService, options.connectTimeoutMs);
       toService.on('timeout', () => toService.destroy(new IdleTimeoutError(upstream)));
       toService.on('error', (error) => exchange.serviceFailed(error));
@@ -86,13 +88,14 @@ class Exchange {
     private readonly toService: http.ClientRequest,
     private readonly upstream: UpstreamName,
     private readonly next: (error: unknown) => void,
-    private readonly storedBodies: Pick<BlobStore, 'get'> | undefined,
+    private readonly options: Pick<ForwarderOptions, 'storedBodies' | 'onStoredBodySent'>,
   ) {}
 
   relay(fromService: IncomingMessage, headers: http.OutgoingHttpHeaders): void {
     this.fromService = fromService;
-    if (this.storedBodies && fromService.headers[STORED_BODY_HEADER] !== undefined) {
-      void this.sendStoredBody(fromService, headers, this.storedBodies);
+    const storage = this.options.storedBodies;
+    if (storage && fromService.headers[STORED_BODY_HEADER] !== undefined) {
+      void this.sendStoredBody(fromService, headers, storage);
       return;
     }
     // A service that answers early either drains the rest of the body (the body keeps flowing to
@@ -124,10 +127,12 @@ class Exchange {
   ): Promise<void> {
     fromService.resume(); // an empty body: let the connection go back to the pool
     let content: Readable;
+    let length: number;
     try {
       const opened = await openStoredBody(storage, fromService.headers, this.req);
       content = opened.content;
-      headers['content-length'] = String(opened.length);
+      length = opened.length;
+      headers['content-length'] = String(length);
       delete headers[STORED_BODY_HEADER];
     } catch (error) {
       if (!this.res.destroyed) this.next(error);
@@ -139,10 +144,9 @@ class Exchange {
     }
     this.res.writeHead(fromService.statusCode ?? 502, fromService.statusMessage, headers);
     relayBody(content, this.res, (error) => {
-      if (error) {
-        content.destroy();
-        this.res.destroy();
-      }
+      if (!error) return this.options.onStoredBodySent?.(this.upstream, length);
+      content.destroy();
+      this.res.destroy();
     });
   }
 
