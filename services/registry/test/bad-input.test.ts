@@ -85,7 +85,9 @@ describe('registry: bad input never gets a 5xx', () => {
   let world: RestApiWorld;
   let ids: IdentityWorld;
   let repository: Repository;
-  // The properties may delete `repository` (a maintainer's DELETE of its id); these examples need one of their own.
+  // The properties may delete `repository` (a maintainer's DELETE of its id, often guessed: ids
+  // are small numbers); these examples need one of their own, in a project none of the fuzzed
+  // credentials may delete in.
   let untouched: Repository;
   let image: PushedImage;
   let uploadId: string;
@@ -94,14 +96,14 @@ describe('registry: bad input never gets a 5xx', () => {
   /** Tokens the fake verifier accepts, each granting everything on one repository name. */
   const tokens = new Map<string, VerifiedToken>();
 
-  const grant = (name: string): string => {
+  const grant = (name: string, projectId = ids.app.id): string => {
     const token = randomUUID();
     tokens.set(token, {
       subject: 'fuzzer',
       issuer: 'test',
       audience: 'container_registry',
       access: [
-        { type: 'repository', name, actions: ['pull', 'push', 'delete'], meta: { project_id: ids.app.id } },
+        { type: 'repository', name, actions: ['pull', 'push', 'delete'], meta: { project_id: projectId } },
         { type: 'registry', name: 'catalog', actions: ['*'] },
       ],
       issuedAt: new Date(),
@@ -116,7 +118,7 @@ describe('registry: bad input never gets a 5xx', () => {
     ids = await createIdentityWorld(world.identity, 'fuzz');
     const { prisma } = world.registry;
     repository = await createRepository(prisma, 'fuzz-team/app/web', ids.app.id);
-    untouched = await createRepository(prisma, 'fuzz-team/app/digests', ids.app.id);
+    untouched = await createRepository(prisma, 'fuzz-open/site/digests', ids.site.id);
     image = await pushImage(prisma, repository, 'v1');
     uploadId = (await createUpload(prisma, repository.id)).id;
     blobDir = mkdtempSync(join(tmpdir(), 'stowage-bad-input-'));
@@ -281,7 +283,7 @@ describe('registry: bad input never gets a 5xx', () => {
   );
 
   describe('manifest references that are neither a valid tag nor a digest', () => {
-    const granted = () => `Bearer ${grant(untouched.path)}`;
+    const granted = () => `Bearer ${grant(untouched.path, ids.site.id)}`;
     it.each([
       ['a tag starting with a dash', '-dash'],
       ['a tag of 129 characters', 'a'.repeat(129)],
@@ -311,7 +313,7 @@ describe('registry: bad input never gets a 5xx', () => {
   });
 
   describe('digests that do not parse', () => {
-    const granted = () => `Bearer ${grant(untouched.path)}`;
+    const granted = () => `Bearer ${grant(untouched.path, ids.site.id)}`;
 
     it.each([
       ['a blob upload with ?digest=sha256:xyz', 'post', '/blobs/uploads/?digest=sha256:xyz'],
