@@ -1,5 +1,6 @@
+import { proxyBlobKey } from '@stowage/dependency-proxy-data';
 import { scrapeSum } from '../prometheus';
-import { CACHE_HEADER, cachedManifests, proxyRequest, proxyToken } from './proxy-api';
+import { CACHE_HEADER, cachedManifests, downloadProxyBlob, proxyRequest, proxyToken } from './proxy-api';
 import type { ProxyFixture } from './proxy-fixture';
 
 /**
@@ -80,6 +81,34 @@ export function cachingScenarios(fx: ProxyFixture): void {
         status: 200,
         cache: 'hit',
       });
+    },
+  );
+
+  fx.step(
+    'when storage has lost a blob the cache still lists (a purge raced the read), then the next GET fetches it from the upstream again instead of answering 404',
+    async () => {
+      const { local, ids, images, stack } = fx.world();
+      const layer = images.app.blobs[1]!;
+      // In distributed mode the gateway would send the cached object itself: the proxy must
+      // find out that it is gone before it hands the body over.
+      await stack.blobs.delete(proxyBlobKey(layer.digest));
+      await local.clearRequests();
+
+      const blob = await downloadProxyBlob(stack.base, {
+        groupPath: ids.privateGroup.path,
+        image: 'app',
+        digest: layer.digest,
+        token: await memberToken(),
+        timeoutMs: 60_000,
+      });
+
+      expect({ status: blob.status, digest: blob.digest }).toEqual({ status: 200, digest: layer.digest });
+      expect(
+        (await local.requests()).filter(
+          (r) => r.method === 'GET' && r.uri === `/v2/app/blobs/${layer.digest}`,
+        ),
+      ).toHaveLength(1);
+      expect(await stack.blobs.stat(proxyBlobKey(layer.digest))).not.toBeNull();
     },
   );
 

@@ -1,3 +1,5 @@
+import path from 'node:path';
+import { createBlobStore, type BlobStore, type ManagedBlobStore } from '@stowage/blob-store';
 import { openDatabase, type Database } from '@stowage/db';
 import { cleanUpSteps } from '../clean-up';
 import { SERVICES, startDistributedStack } from '../distributed-stack';
@@ -27,6 +29,8 @@ export interface ProxyStack {
    * in-process (standalone's PGlite cannot be opened by a second process while it runs).
    */
   readonly database: Database | undefined;
+  /** The blob storage the stack's services share, for the test's own reads and removals. */
+  readonly blobs: BlobStore;
   describe(): string;
   stop(): Promise<void>;
 }
@@ -40,6 +44,7 @@ const PROXY_ENV = { DEPENDENCY_PROXY_TTL_SCHEDULE_SECONDS: '1' };
 export async function startStandaloneProxyStack(name: string): Promise<ProxyStack> {
   const own = await startOwnStandalone(name, PROXY_ENV);
   const { instance } = own;
+  const blobs = createBlobStore({ directory: path.join(own.dataDir, 'blobs') });
   try {
     // Standalone's services listen on ports the OS picks; each logs its address once.
     const listening = await instance.process.waitForLog(
@@ -55,6 +60,7 @@ export async function startStandaloneProxyStack(name: string): Promise<ProxyStac
       proxyServiceUrl: String(listening.url),
       pids: () => ({ stowage: instance.process.pid }),
       database: undefined,
+      blobs,
       describe: () => instance.process.describe(),
       stop: () => own.stop(),
     };
@@ -74,6 +80,10 @@ export async function startDistributedProxyStack(name: string): Promise<ProxySta
     throw error;
   }
   const opened = database;
+  const { endpoint, region, bucket, accessKeyId, secretAccessKey } = stack.s3;
+  const blobs: ManagedBlobStore = createBlobStore({
+    s3: { endpoint, region, bucket, accessKeyId, secretAccessKey, forcePathStyle: true },
+  });
   return {
     mode: 'distributed',
     base: stack.base,
@@ -83,9 +93,11 @@ export async function startDistributedProxyStack(name: string): Promise<ProxySta
     proxyServiceUrl: stack.url('dependency-proxy'),
     pids: () => Object.fromEntries(SERVICES.map((service) => [service, stack.pid(service)])),
     database: opened,
+    blobs,
     describe: stack.describe,
     async stop() {
       const { attempt, finish } = cleanUpSteps();
+      await attempt(() => blobs.close());
       await attempt(() => opened.close());
       await attempt(() => stack.stop());
       finish('stopping the distributed proxy stack failed');
