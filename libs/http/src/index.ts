@@ -11,7 +11,7 @@ export type { Metrics, MetricsOptions } from './metrics';
 export { createServiceApp } from './service-app';
 export type { ServiceAppOptions } from './service-app';
 export { startHttpServer } from './http-server';
-export { bodyAbandoned, bodyLeftUnread } from './unread-body';
+export { bodyAbandoned, bodyLeftUnread, hasBody } from './unread-body';
 export { relayBody, sendBody } from './relay-body';
 export type { HttpServerHandle, ListenOptions } from './http-server';
 export { runService } from './run-service';

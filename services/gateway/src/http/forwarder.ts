@@ -3,7 +3,13 @@ import type { Readable } from 'node:stream';
 import type { Request, RequestHandler } from 'express';
 import type { BlobStore } from '@stowage/blob-store';
 import { DependencyUnavailableError } from '@stowage/errors';
-import { bodyLeftUnread, relayBody, STORED_BODY_HEADER, STORED_BODY_OFFER_HEADER } from '@stowage/http';
+import {
+  bodyLeftUnread,
+  hasBody,
+  relayBody,
+  STORED_BODY_HEADER,
+  STORED_BODY_OFFER_HEADER,
+} from '@stowage/http';
 import { clientOrigin, forwardedValues } from './forwarded-headers';
 import { requestHeadersFor, responseHeadersFor } from './hop-by-hop';
 import type { UpstreamName } from './route-table';
@@ -168,11 +174,6 @@ class Exchange {
   clientClosed(): void {
     if (!this.res.writableFinished) this.toService.destroy();
   }
-}
-
-/** Whether the request carries a body (received yet or not). */
-function hasBody(req: IncomingMessage): boolean {
-  return req.headers['transfer-encoding'] !== undefined || Number(req.headers['content-length'] ?? 0) > 0;
 }
 
 /** Fails the request when the service does not accept the connection in time (no timer on reuse). */
