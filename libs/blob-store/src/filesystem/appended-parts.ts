@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { open, readFile, rename, unlink, writeFile, type FileHandle } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, renameSync, unlinkSync, write, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { UploadNotFoundError } from '../errors';
 import type { UploadPart } from '../ports';
 import { hasCode } from './file-writes';
@@ -35,6 +36,12 @@ export type PartSource = { kind: 'appended'; offset: number; size: number } | { 
  * and buys nothing a client needs: a process that dies keeps its writes in the page cache, and
  * after a power loss an upload resumed over a lost part fails its digest check (the stored bytes
  * are hashed again then), so the client pushes that blob again; no torn blob is ever published.
+ *
+ * Only the part's bytes are written off the event loop. The lock, the list and the data file's
+ * opening and closing are synchronous calls on small files in the upload's folder: each took
+ * microseconds, where the same call made asynchronously waited for a turn of an event loop busy
+ * receiving the next part (about 2 ms each on two cores, a dozen per part). A 1 GiB push spent
+ * half its time waiting for them, which made the filesystem the slowest step of a push.
  */
 export class AppendedParts {
   readonly dataFile: string;
@@ -51,9 +58,9 @@ export class AppendedParts {
   }
 
   /** The parts appended so far, in order. */
-  async list(): Promise<UploadPart[]> {
+  list(): UploadPart[] {
     try {
-      return JSON.parse(await readFile(this.stateFile, 'utf8')) as UploadPart[];
+      return JSON.parse(readFileSync(this.stateFile, 'utf8')) as UploadPart[];
     } catch (error) {
       if (hasCode(error, 'ENOENT')) return [];
       throw error;
@@ -62,30 +69,28 @@ export class AppendedParts {
 
   /**
    * Appends the part when it is the next one in sequence and nobody else is appending; resolves
-   * with null (nothing written) otherwise.
+   * with null (nothing written) otherwise. No truncation of what a failed append left past the
+   * recorded parts: the next append writes over it, and completion trims the rest.
    */
   async tryAppend(partNumber: number, body: Readable | Buffer): Promise<UploadPart | null> {
-    // Every step here waits for a turn of the event loop that is busy receiving the next part,
-    // so the steps are few: no look before the lock, no truncation of what a failed append left
-    // past the recorded parts (the next append writes over it, completion trims the rest).
-    const release = await this.lock();
+    const release = this.lock();
     if (!release) return null;
     try {
-      const parts = await this.list();
+      const parts = this.list();
       if (parts.length !== partNumber - 1) return null;
       const offset = parts.reduce((sum, part) => sum + part.size, 0);
-      const handle = await open(this.dataFile, parts.length === 0 ? 'w' : 'r+');
+      const descriptor = openSync(this.dataFile, parts.length === 0 ? 'w' : 'r+');
       let size: number;
       try {
-        size = await writeAt(handle, body, offset);
+        size = await writeAt(descriptor, body, offset);
       } finally {
-        await handle.close();
+        closeSync(descriptor);
       }
       const part: UploadPart = { partNumber, etag: newEtag(), size };
-      await this.replaceState(JSON.stringify([...parts, part]));
+      this.replaceState(JSON.stringify([...parts, part]));
       return part;
     } finally {
-      await release();
+      release();
     }
   }
 
@@ -95,13 +100,15 @@ export class AppendedParts {
    * renamed over another before the rename itself, and a list that a power loss took back only
    * makes completion refuse the parts it misses, so the client pushes that blob again.
    */
-  private async replaceState(content: string): Promise<void> {
+  private replaceState(content: string): void {
     const temporary = `${this.stateFile}.${randomUUID()}.tmp`;
-    await writeFile(temporary, content, { flag: 'wx' });
-    await rename(temporary, this.stateFile).catch(async (error: unknown) => {
-      await unlink(temporary).catch(() => undefined);
+    writeFileSync(temporary, content, { flag: 'wx' });
+    try {
+      renameSync(temporary, this.stateFile);
+    } catch (error) {
+      unlinkQuietly(temporary);
       throw error;
-    });
+    }
   }
 
   /** Where `part` lies in the data file, if that version of it was appended. */
@@ -113,27 +120,46 @@ export class AppendedParts {
   }
 
   /**
-   * Takes the append lock; resolves with its release, or null when someone holds it. Completion
-   * takes it too, so no append can land in the data file after it was renamed into place.
+   * Takes the append lock; returns its release, or null when someone holds it. Completion takes
+   * it too, so no append can land in the data file after it was renamed into place.
    */
-  async lock(): Promise<(() => Promise<void>) | null> {
+  lock(): (() => void) | null {
     try {
-      await (await open(this.lockFile, 'wx')).close();
+      closeSync(openSync(this.lockFile, 'wx'));
     } catch (error) {
       if (hasCode(error, 'EEXIST')) return null;
       if (hasCode(error, 'ENOENT')) throw new UploadNotFoundError(this.uploadId);
       throw error;
     }
-    return () => unlink(this.lockFile).catch(() => undefined);
+    // Released once: a second call must not remove a lock another writer has taken since.
+    let held = true;
+    return () => {
+      if (held) unlinkQuietly(this.lockFile);
+      held = false;
+    };
   }
 }
 
-/** Writes `body` into the file from `position` on; resolves with the number of bytes written. */
-async function writeAt(handle: FileHandle, body: Readable | Buffer, position: number): Promise<number> {
+function unlinkQuietly(file: string): void {
+  try {
+    unlinkSync(file);
+  } catch {
+    // Already gone: nothing to undo.
+  }
+}
+
+const writeToFile = promisify(write);
+
+/**
+ * Writes `body` into the file from `position` on, off the event loop; resolves with the number of
+ * bytes written.
+ */
+async function writeAt(descriptor: number, body: Readable | Buffer, position: number): Promise<number> {
   let written = 0;
   for await (const chunk of Buffer.isBuffer(body) ? [body] : (body as AsyncIterable<Buffer>)) {
     for (let done = 0; done < chunk.length;) {
-      const { bytesWritten } = await handle.write(
+      const { bytesWritten } = await writeToFile(
+        descriptor,
         chunk,
         done,
         chunk.length - done,

@@ -85,10 +85,10 @@ export class FilesystemMultipartUploads {
     const sorted = [...parts].sort((a, b) => a.partNumber - b.partNumber);
     if (sorted.length === 0) throw new InvalidUploadPartError(uploadId, 0, 'at least one part is required');
     const appendedParts = this.appendedParts(directory, uploadId);
-    const lock = await appendedParts.lock();
-    const release = lock ?? (async () => undefined);
+    const lock = appendedParts.lock();
+    const release = async () => lock?.();
     try {
-      const appended = await appendedParts.list();
+      const appended = appendedParts.list();
       const sources = await this.sourcesOf(directory, uploadId, sorted, appendedParts, appended);
       // Without the lock an append may be under way in the data file: copy the slices instead.
       const whole =
