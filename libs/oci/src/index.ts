@@ -4,3 +4,4 @@ export * from './names';
 export * from './manifest-references';
 export * from './manifest-negotiation';
 export * from './http/send-blob';
+export * from './manifest-contents';

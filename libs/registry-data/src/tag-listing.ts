@@ -1,3 +1,4 @@
+import { INDEX_MEDIA_TYPES, indexPlatforms, type Platform } from '@stowage/oci';
 import type { RegistryDb, Tag } from './client';
 
 /** Reads behind GitLab's tag endpoints (the `/v2` tag list is `listTagNames`). */
@@ -60,6 +61,13 @@ export interface TagDetails {
   digest: string;
   /** The image config's digest; null for an index or an artifact without one. */
   configDigest: string | null;
+  mediaType: string;
+  /** An index's platforms (attestations left out); null for a single image or an artifact. */
+  platforms: Platform[] | null;
+  /**
+   * The manifest's stored total: config, layers and payload; for an index, the sum of its
+   * children's totals plus its own payload (what a pull of every platform would fetch).
+   */
   totalSize: number;
   createdAt: Date;
   updatedAt: Date;
@@ -73,13 +81,21 @@ export async function findTagDetails(
 ): Promise<TagDetails | null> {
   const tag = await db.tag.findUnique({
     where: { repositoryId_name: { repositoryId, name } },
-    include: { manifest: { select: { digest: true, configDigest: true, totalSize: true } } },
+    include: {
+      manifest: {
+        select: { digest: true, configDigest: true, totalSize: true, mediaType: true, payload: true },
+      },
+    },
   });
   if (!tag) return null;
   return {
     name: tag.name,
     digest: tag.manifest.digest,
     configDigest: tag.manifest.configDigest,
+    mediaType: tag.manifest.mediaType,
+    platforms: INDEX_MEDIA_TYPES.includes(tag.manifest.mediaType)
+      ? indexPlatforms(tag.manifest.payload)
+      : null,
     totalSize: Number(tag.manifest.totalSize),
     createdAt: tag.createdAt,
     updatedAt: tag.updatedAt,

@@ -5,7 +5,6 @@ import {
   deleteTag,
   gcBacklog,
   linkBlob,
-  MEDIA_TYPES,
   PrismaClient,
   REGISTRY_MIGRATIONS_DIR,
   REGISTRY_SCHEMA,
@@ -23,7 +22,7 @@ import {
   useTestReviewDelay,
 } from './support/gc-helpers';
 import { openRegistryDb } from './support/registry-db';
-import { createRepository, fakeDigest, pushImage, type PushedImage } from './support/registry-fixtures';
+import { createRepository, pushImage, pushIndex, type PushedImage } from './support/registry-fixtures';
 
 /** The same manifest as the client would push it again. */
 function pushedAgain(image: PushedImage): ManifestToSave {
@@ -187,23 +186,7 @@ function gcReviewSuite(open: () => Promise<GcDb>): void {
     const amd = await pushImage(prisma, repo, 'amd');
     await deleteTag(prisma, repo, 'arm');
     await deleteTag(prisma, repo, 'amd');
-    const payload = Buffer.from(JSON.stringify({ index: counter }));
-    const index = await saveManifest(
-      prisma,
-      repo,
-      {
-        digest: fakeDigest(),
-        mediaType: MEDIA_TYPES.ociIndex,
-        payload,
-        artifactType: null,
-        subjectDigest: null,
-        configDigest: null,
-        annotations: null,
-        blobs: [],
-        childDigests: [arm.manifest.digest, amd.manifest.digest],
-      },
-      'multi',
-    );
+    const index = await pushIndex(prisma, repo, 'multi', [{ image: arm }, { image: amd }]);
     // The children lost their tags, but the index keeps them.
     await collectAfterTwoDelays(prisma);
     expect(await manifestExists(arm.manifest.id)).toBe(true);

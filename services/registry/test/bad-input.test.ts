@@ -51,7 +51,7 @@ const REST_ROUTES: Route[] = [
   {
     methods: ['get'],
     pattern: '/projects/:id/registry/repositories',
-    query: ['tags', 'tags_count', 'page', 'per_page'],
+    query: ['tags', 'tags_count', 'size', 'name', 'order_by', 'sort', 'page', 'per_page'],
   },
   { methods: ['delete'], pattern: '/projects/:id/registry/repositories/:repository_id', query: [] },
   {
@@ -72,7 +72,7 @@ const REST_ROUTES: Route[] = [
   {
     methods: ['get'],
     pattern: '/groups/:id/registry/repositories',
-    query: ['tags', 'tags_count', 'page', 'per_page'],
+    query: ['tags', 'tags_count', 'size', 'name', 'order_by', 'sort', 'page', 'per_page'],
   },
   { methods: ['get'], pattern: '/registry/repositories/:id', query: ['tags', 'tags_count', 'size'] },
   { methods: ['get'], pattern: '/projects/:id/registry/cleanup_policy/preview', query: [] },

@@ -16,6 +16,7 @@ import {
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
 const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
+const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 
 /** A digest no other call returns. */
 export function fakeDigest(): string {
@@ -85,6 +86,50 @@ export async function pushImage(
     });
   }
   return { manifest, configDigest: config.digest, layers };
+}
+
+export interface IndexEntryOptions {
+  image: PushedImage;
+  platform?: { os: string; architecture: string; variant?: string };
+  annotations?: Record<string, string>;
+}
+
+/** Tags an OCI image index of images already pushed to the repository, as `docker buildx` pushes one. */
+export async function pushIndex(
+  prisma: PrismaClient,
+  repository: Repository,
+  tag: string,
+  entries: IndexEntryOptions[],
+): Promise<Manifest> {
+  const payload = Buffer.from(
+    JSON.stringify({
+      schemaVersion: 2,
+      mediaType: OCI_INDEX,
+      manifests: entries.map(({ image, platform, annotations }) => ({
+        mediaType: OCI_MANIFEST,
+        digest: image.manifest.digest,
+        size: image.manifest.payload.length,
+        ...(platform ? { platform } : {}),
+        ...(annotations ? { annotations } : {}),
+      })),
+    }),
+  );
+  return saveManifest(
+    prisma,
+    repository,
+    {
+      digest: fakeDigest(),
+      mediaType: OCI_INDEX,
+      payload,
+      artifactType: null,
+      subjectDigest: null,
+      configDigest: null,
+      annotations: null,
+      blobs: [],
+      childDigests: entries.map((entry) => entry.image.manifest.digest),
+    },
+    tag,
+  );
 }
 
 /** Tag names of the repository, in name order. */

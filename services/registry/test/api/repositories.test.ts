@@ -1,6 +1,10 @@
 import request from 'supertest';
 import type { Repository } from '@stowage/registry-data';
-import { createRepository, pushImage } from '../../../../libs/registry-data/test/support/registry-fixtures';
+import {
+  createRepository,
+  hoursAgo,
+  pushImage,
+} from '../../../../libs/registry-data/test/support/registry-fixtures';
 import { createIdentityWorld, type IdentityWorld } from './support/identity-world';
 import {
   EXTERNAL_URL,
@@ -19,6 +23,8 @@ describe('GitLab container registry API: repositories', () => {
   let toolCli: Repository;
   let secretRepo: Repository;
   let siteRepo: Repository;
+  const appRootPublishedAt = hoursAgo(1);
+  let appWebPublishedAt: Date;
 
   const get = (path: string, token?: string) => {
     const call = request(world.app).get(`/api/v4${path}`);
@@ -36,9 +42,17 @@ describe('GitLab container registry API: repositories', () => {
     toolCli = await createRepository(prisma, 'repos-team/sub/tool/cli', ids.tool.id);
     secretRepo = await createRepository(prisma, 'repos-team/secret', ids.secret.id);
     siteRepo = await createRepository(prisma, 'repos-open/site', ids.site.id);
-    await pushImage(prisma, appRoot, 'v1');
-    await pushImage(prisma, appRoot, 'latest');
-    for (const tag of ['c', 'a', 'b']) await pushImage(prisma, appWeb, tag);
+    await pushImage(prisma, appRoot, 'v1', { createdAt: hoursAgo(5) });
+    await pushImage(prisma, appRoot, 'latest', { createdAt: hoursAgo(3), updatedAt: appRootPublishedAt });
+    for (const [tag, at] of [
+      ['c', 4],
+      ['a', 2],
+      ['b', 6],
+    ] as const) {
+      await pushImage(prisma, appWeb, tag, { createdAt: hoursAgo(at) });
+    }
+    appWebPublishedAt = (await prisma.tag.findFirstOrThrow({ where: { repositoryId: appWeb.id, name: 'a' } }))
+      .updatedAt;
   }, WORLD_TIMEOUT_MS);
 
   afterAll(() => world?.close(), WORLD_TIMEOUT_MS);
@@ -48,12 +62,13 @@ describe('GitLab container registry API: repositories', () => {
       const res = await get(projectPath(), ids.tokens.maintainer);
       expect(res.status).toBe(200);
       expect(res.body).toEqual(
-        [
-          [appRoot, ''],
-          [appWeb, 'web'],
-          [appWorker, 'worker'],
-        ].map(([repository, name]) => {
-          const row = repository as Repository;
+        (
+          [
+            [appRoot, '', appRootPublishedAt],
+            [appWeb, 'web', appWebPublishedAt],
+            [appWorker, 'worker', null],
+          ] as const
+        ).map(([row, name, publishedAt]) => {
           return {
             id: Number(row.id),
             name,
@@ -61,6 +76,7 @@ describe('GitLab container registry API: repositories', () => {
             project_id: ids.app.id,
             location: `${REGISTRY_HOST}/${row.path}`,
             created_at: row.createdAt.toISOString(),
+            last_published_at: publishedAt?.toISOString() ?? null,
             cleanup_policy_started_at: null,
             expiration_policy_cleanup_status: 'cleanup_unscheduled',
             delete_api_path: `${EXTERNAL_URL}/api/v4/projects/${ids.app.id}/registry/repositories/${row.id}`,
@@ -169,10 +185,46 @@ describe('GitLab container registry API: repositories', () => {
     });
 
     it.each([
+      ['order_by=name', ['', 'web', 'worker']],
+      ['order_by=name&sort=desc', ['worker', 'web', '']],
+      ['order_by=created_at&sort=desc', ['worker', 'web', '']],
+      ['order_by=last_published_at&sort=desc', ['', 'web', 'worker']],
+      ['order_by=last_published_at', ['worker', 'web', '']],
+      ['sort=desc', ['worker', 'web', '']],
+    ])('when %s is given, then the repositories come in that order', async (query, names) => {
+      const res = await get(`${projectPath()}?${query}`, ids.tokens.maintainer);
+      expect(res.status).toBe(200);
+      expect(res.body.map((row: { name: string }) => row.name)).toEqual(names);
+    });
+
+    it('when the list is ordered by last publication and paginated, then pages follow that order', async () => {
+      const query = 'order_by=last_published_at&sort=desc&per_page=1&page=2';
+      const res = await get(`${projectPath()}?${query}`, ids.tokens.maintainer);
+      expect(res.headers['x-total']).toBe('3');
+      expect(res.body.map((row: { name: string }) => row.name)).toEqual(['web']);
+      expect(res.body[0].last_published_at).toBe(appWebPublishedAt.toISOString());
+    });
+
+    it('when size is asked for, then each repository has the size its detail shows', async () => {
+      const res = await get(`${projectPath()}?size=true`, ids.tokens.reporter);
+      expect(res.status).toBe(200);
+      expect(res.body.map((row: { size: number }) => row.size)).toEqual([2 * 1100, 3 * 1100, 0]);
+      for (const row of res.body as { id: number; size: number }[]) {
+        const detail = await get(`/registry/repositories/${row.id}?size=true`, ids.tokens.reporter);
+        expect(detail.body.size).toBe(row.size);
+      }
+      const without = await get(projectPath(), ids.tokens.reporter);
+      expect(without.body[0]).not.toHaveProperty('size');
+    });
+
+    it.each([
       ['tags=maybe', { error: 'tags is invalid' }],
       ['tags_count=2', { error: 'tags_count is invalid' }],
       ['page=0', { error: 'page is invalid' }],
       ['per_page=x', { error: 'per_page is invalid' }],
+      ['size=big', { error: 'size is invalid' }],
+      ['order_by=size', { error: 'order_by does not have a valid value' }],
+      ['sort=up', { error: 'sort does not have a valid value' }],
     ])('when %s is sent, then 400 in Grape words', async (query, body) => {
       const res = await get(`${projectPath()}?${query}`, ids.tokens.maintainer);
       expect(res.status).toBe(400);
@@ -220,6 +272,39 @@ describe('GitLab container registry API: repositories', () => {
       expect(res.status).toBe(200);
       expect(res.headers['x-total']).toBe('2');
       expect(res.body.map((row: { name: string }) => row.name)).toEqual(['worker']);
+    });
+
+    it('when tags, tags_count and size are asked for, then the group list has them as the project list does', async () => {
+      const res = await get(`${groupPath()}?tags=true&tags_count=true&size=true`, ids.tokens.maintainer);
+      expect(res.status).toBe(200);
+      const web = res.body.find((row: { path: string }) => row.path === appWeb.path);
+      expect(web).toMatchObject({
+        tags_count: 3,
+        size: 3 * 1100,
+        last_published_at: appWebPublishedAt.toISOString(),
+      });
+      expect(web.tags.map((tag: { name: string }) => tag.name)).toEqual(['a', 'b', 'c']);
+      const cli = res.body.find((row: { path: string }) => row.path === toolCli.path);
+      expect(cli).toMatchObject({ tags_count: 0, tags: [], size: 0, last_published_at: null });
+    });
+
+    it('when order_by and sort are given, then the group list comes in that order', async () => {
+      const res = await get(`${groupPath()}?order_by=last_published_at&sort=desc`, ids.tokens.maintainer);
+      expect(res.status).toBe(200);
+      // Never-published repositories last, by id descending among themselves.
+      expect(res.body.map((row: { path: string }) => row.path)).toEqual([
+        appRoot.path,
+        appWeb.path,
+        secretRepo.path,
+        toolCli.path,
+        appWorker.path,
+      ]);
+    });
+
+    it('when order_by is not one of the orders, then 400 before the group is looked at', async () => {
+      const res = await get(`/groups/987654/registry/repositories?order_by=path`, ids.tokens.maintainer);
+      expect(res.status).toBe(400);
+      expect(res.body).toEqual({ error: 'order_by does not have a valid value' });
     });
 
     it('when the caller may not see the group, then 404 Group Not Found', async () => {
@@ -274,6 +359,7 @@ describe('GitLab container registry API: repositories', () => {
         'project_id',
         'location',
         'created_at',
+        'last_published_at',
         'cleanup_policy_started_at',
         'expiration_policy_cleanup_status',
         'delete_api_path',
@@ -281,10 +367,24 @@ describe('GitLab container registry API: repositories', () => {
       ]);
     });
 
-    it('when the caller is anonymous, then 401 Unauthorized, even for a public project', async () => {
-      const res = await get(`/registry/repositories/${siteRepo.id}`);
-      expect(res.status).toBe(401);
-      expect(res.body).toEqual({ message: '401 Unauthorized' });
+    it('when the caller is anonymous and the project is public, then the repository is shown', async () => {
+      const res = await get(`/registry/repositories/${siteRepo.id}?tags_count=true&size=true`);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        id: Number(siteRepo.id),
+        path: siteRepo.path,
+        tags_count: 0,
+        size: 0,
+      });
+      expect(res.body).not.toHaveProperty('delete_api_path');
+    });
+
+    it('when the caller is anonymous and the project is private or the id unknown, then 401 Unauthorized alike', async () => {
+      for (const id of [appWeb.id, 987654n]) {
+        const res = await get(`/registry/repositories/${id}`);
+        expect(res.status).toBe(401);
+        expect(res.body).toEqual({ message: '401 Unauthorized' });
+      }
     });
 
     it("when the caller may not read the repository's project, then 403 Forbidden", async () => {

@@ -5,6 +5,7 @@ import {
   hoursAgo,
   outboxPayloads,
   pushImage,
+  pushIndex,
   tagNames,
   type PushedImage,
 } from '../../../../libs/registry-data/test/support/registry-fixtures';
@@ -134,8 +135,45 @@ describe('GitLab container registry API: tags', () => {
         digest: v2.manifest.digest,
         created_at: v2CreatedAt.toISOString(),
         total_size: Number(v2.manifest.totalSize),
+        media_type: 'application/vnd.oci.image.manifest.v1+json',
       });
       expect(Number(v2.manifest.totalSize)).toBe(7 + 500 + 60 + v2.manifest.payload.length);
+    });
+
+    it("when the tag is a multi-arch index, then platforms lists its images' platforms without attestations", async () => {
+      const { prisma } = world.registry;
+      const multi = await createRepository(prisma, 'tags-team/app/multi', ids.app.id);
+      const amd64 = await pushImage(prisma, multi, 'amd64', { configSize: 5, layerSizes: [100] });
+      const arm = await pushImage(prisma, multi, 'arm', { configSize: 5, layerSizes: [200] });
+      const provenance = await pushImage(prisma, multi, 'provenance', { configSize: 1, layerSizes: [3] });
+      const index = await pushIndex(prisma, multi, 'latest', [
+        { image: amd64, platform: { os: 'linux', architecture: 'amd64' } },
+        { image: arm, platform: { os: 'linux', architecture: 'arm', variant: 'v7' } },
+        {
+          image: provenance,
+          platform: { os: 'unknown', architecture: 'unknown' },
+          annotations: { 'vnd.docker.reference.type': 'attestation-manifest' },
+        },
+      ]);
+      const res = await call('get', `${tagsPath(multi)}/latest`, ids.tokens.reporter);
+      expect(res.status).toBe(200);
+      expect(res.body).toMatchObject({
+        revision: null,
+        short_revision: null,
+        digest: index.digest,
+        media_type: 'application/vnd.oci.image.index.v1+json',
+        platforms: [
+          { os: 'linux', architecture: 'amd64' },
+          { os: 'linux', architecture: 'arm', variant: 'v7' },
+        ],
+      });
+      // An index's total is its children's totals and its own payload.
+      expect(res.body.total_size).toBe(
+        [amd64, arm, provenance].reduce((sum, image) => sum + Number(image.manifest.totalSize), 0) +
+          index.payload.length,
+      );
+      const single = await call('get', `${tagsPath(multi)}/amd64`, ids.tokens.reporter);
+      expect(single.body).not.toHaveProperty('platforms');
     });
 
     it('when the tag does not exist, then 404 Tag Not Found', async () => {

@@ -1,8 +1,7 @@
-import { optionalString, pageOf, setPaginationHeaders, slicePage, type Params } from '@stowage/http';
 import type { RequestHandler, Response } from 'express';
-import { listRepositoriesOfProjects, projectIdsBelow } from '@stowage/registry-data';
+import { projectIdsBelow } from '@stowage/registry-data';
 import { callerOf, projectGrant, visibleGroup, type Caller, type ProjectGrant } from './identity-access';
-import { filterByName, presentRepositories } from './repository-list';
+import { repositoryListParams, sendRepositoryPage } from './repository-list';
 import type { RestApiContext } from './rest-api-context';
 
 /** Authorize calls in flight at once while a group listing checks its projects. */
@@ -34,28 +33,15 @@ async function readableProjectsBelow(
 
 /**
  * `GET /groups/:id/registry/repositories`: the repositories of the projects in the group and
- * its subgroups that the caller may read (`name`, pagination).
+ * its subgroups that the caller may read (the project listing's parameters).
  */
 export function listGroupRepositories(ctx: RestApiContext): RequestHandler {
   return async (req, res) => {
+    const params = repositoryListParams(req);
     const caller = callerOf(req, res);
     const group = await visibleGroup(ctx, caller, res, req.params.id as string);
-    const params = req.query as Params;
-    const name = optionalString(params, 'name');
-    const page = pageOf(req);
     const candidates = await projectIdsBelow(ctx.prisma, group.fullPath);
     const projects = await readableProjectsBelow(ctx, caller, res, group.fullPath, candidates);
-    const repositories = filterByName(
-      await listRepositoriesOfProjects(ctx.prisma, [...projects.keys()]),
-      name,
-      projects,
-    );
-    setPaginationHeaders(req, res, ctx.externalUrl, page, repositories.length);
-    res.json(
-      await presentRepositories(ctx, slicePage(repositories, page), projects, {
-        tags: false,
-        tagsCount: false,
-      }),
-    );
+    await sendRepositoryPage(ctx, req, res, projects, params);
   };
 }

@@ -1,14 +1,5 @@
-import {
-  booleanParam,
-  optionalString,
-  pageOf,
-  setPaginationHeaders,
-  slicePage,
-  type Params,
-} from '@stowage/http';
 import type { RequestHandler } from 'express';
 import {
-  listRepositoriesOfProjects,
   REPOSITORY_DELETE_QUEUE,
   revertRepositoryDeletion,
   scheduleRepositoryDeletion,
@@ -17,25 +8,18 @@ import {
 import { enqueueOrUndo } from './enqueue-job';
 import { readableProject, requireDestroy } from './identity-access';
 import { repositoryOfProject } from './project-repository';
-import { filterByName, presentRepositories } from './repository-list';
+import { repositoryListParams, sendRepositoryPage } from './repository-list';
 import type { RestApiContext } from './rest-api-context';
 
-/** `GET /projects/:id/registry/repositories` (`tags`, `tags_count`, `name`, pagination). */
+/**
+ * `GET /projects/:id/registry/repositories` (`tags`, `tags_count`, `size`, `name`, `order_by`,
+ * `sort`, pagination).
+ */
 export function listProjectRepositories(ctx: RestApiContext): RequestHandler {
   return async (req, res) => {
+    const params = repositoryListParams(req);
     const { project } = await readableProject(ctx, req, res);
-    const params = req.query as Params;
-    const options = { tags: booleanParam(params, 'tags'), tagsCount: booleanParam(params, 'tags_count') };
-    const name = optionalString(params, 'name');
-    const page = pageOf(req);
-    const projects = new Map([[project.id, project]]);
-    const repositories = filterByName(
-      await listRepositoriesOfProjects(ctx.prisma, [project.id]),
-      name,
-      projects,
-    );
-    setPaginationHeaders(req, res, ctx.externalUrl, page, repositories.length);
-    res.json(await presentRepositories(ctx, slicePage(repositories, page), projects, options));
+    await sendRepositoryPage(ctx, req, res, new Map([[project.id, project]]), params);
   };
 }
 

@@ -8,6 +8,8 @@ export interface RepositoryExtras {
   /** Tag names, in name order. */
   tags?: string[];
   size?: number;
+  /** The last tag push or move (GitLab GraphQL's `lastPublishedAt`); null without tags. */
+  lastPublishedAt: Date | null;
   /** Whether the caller may delete it (GitLab then shows `delete_api_path`). */
   canDestroy: boolean;
 }
@@ -44,6 +46,7 @@ export function repositoryJson(
     project_id: repository.projectId,
     location: `${ctx.registryHost}/${repository.path}`,
     created_at: repository.createdAt.toISOString(),
+    last_published_at: extras.lastPublishedAt?.toISOString() ?? null,
     cleanup_policy_started_at: repository.expirationPolicyStartedAt?.toISOString() ?? null,
     // GitLab's GraphQL field of the same name, with its stored values (`cleanup_unscheduled`...).
     expiration_policy_cleanup_status: repository.expirationPolicyCleanupStatus,
@@ -59,7 +62,10 @@ export function repositoryJson(
   };
 }
 
-/** GitLab's TagDetails: `revision` is the image config's hex digest, absent for an index. */
+/**
+ * GitLab's TagDetails: `revision` is the image config's hex digest, absent for an index. Added
+ * for the UI: `media_type`, and `platforms` ([{os, architecture, variant?}]) for an index only.
+ */
 export function tagDetailsJson(ctx: RestApiContext, repositoryPath: string, tag: TagDetails) {
   const revision = tag.configDigest ? tag.configDigest.slice(tag.configDigest.indexOf(':') + 1) : null;
   return {
@@ -69,5 +75,7 @@ export function tagDetailsJson(ctx: RestApiContext, repositoryPath: string, tag:
     digest: tag.digest,
     created_at: tag.createdAt.toISOString(),
     total_size: tag.totalSize,
+    media_type: tag.mediaType,
+    ...(tag.platforms ? { platforms: tag.platforms } : {}),
   };
 }
