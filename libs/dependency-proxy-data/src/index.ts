@@ -9,3 +9,4 @@ export * from './cache-removal';
 export * from './storage-deletions';
 export * from './ttl-schedule';
 export * from './ttl-run';
+export * from './cache-sizes';

@@ -2,6 +2,7 @@ import express, { Router } from 'express';
 import type { ProxyApiContext } from './api-context';
 import { purgeCache } from './cache-purge';
 import { listManifests } from './cached-manifests';
+import { getCacheStorage } from './cache-storage';
 import { getSettings, putSettings } from './settings';
 
 /** Settings are a few upstreams; nothing legitimate comes near this. */
@@ -14,6 +15,7 @@ export function dependencyProxyRestApi(context: ProxyApiContext): Router {
   router.get(`${base}/settings`, getSettings(context));
   router.put(`${base}/settings`, express.json({ limit: BODY_LIMIT }), putSettings(context));
   router.get(`${base}/manifests`, listManifests(context));
+  router.get(`${base}/storage`, getCacheStorage(context));
   router.delete(`${base}/cache`, purgeCache(context));
   return router;
 }
