@@ -65,11 +65,17 @@ export class AccessRefusedError extends ApiError {
 
 /**
  * Package managers (pip, Maven) send credentials only after a challenge: an anonymous caller that
- * may not see or do something gets 401 with Basic, and retries with its token.
+ * may not see or do something gets 401 with Basic, and retries with its token. A page's script
+ * says so with `X-Requested-With: XMLHttpRequest` (as jQuery and Rails' UJS did) and gets the 401
+ * without the challenge, which would make the browser pop up its own password dialog.
  */
 function refuseAnonymously(res: Response): AccessRefusedError {
-  res.setHeader('WWW-Authenticate', 'Basic realm="Stowage Package Registry"');
+  if (!fromPageScript(res.req)) res.setHeader('WWW-Authenticate', 'Basic realm="Stowage Package Registry"');
   return new AccessRefusedError(401);
+}
+
+function fromPageScript(req: Request): boolean {
+  return req.get('X-Requested-With')?.trim().toLowerCase() === 'xmlhttprequest';
 }
 
 function buildInfoOf(principal: Principal): BuildInfo | null {

@@ -217,6 +217,18 @@ describe('GitLab Packages API: listing packages', () => {
       if (status === 401) expect(res.headers['www-authenticate']).toMatch(/^Basic /);
     });
 
+    it("when a page's script (X-Requested-With: XMLHttpRequest) is refused anonymously, then 401 without a challenge", async () => {
+      for (const path of [`/projects/${world.ids.app}/packages`, `/groups/${world.ids.team}/packages`]) {
+        const fromPage = await get(path).set('X-Requested-With', 'XMLHttpRequest');
+        expect(fromPage.status).toBe(401);
+        expect(fromPage.headers).not.toHaveProperty('www-authenticate');
+        // A package manager (no such header) still gets the challenge it needs to send its token.
+        const fromClient = await get(path);
+        expect(fromClient.status).toBe(401);
+        expect(fromClient.headers['www-authenticate']).toMatch(/^Basic /);
+      }
+    });
+
     it('when the project is named by its path, or is public and the caller anonymous, then it is listed', async () => {
       const byPath = await get(`/projects/${encodeURIComponent('team/app')}/packages`, world.tokens.reporter);
       expect(byPath.body).toHaveLength(4);
