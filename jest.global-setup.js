@@ -55,6 +55,12 @@ function isDockerEngineReachable() {
   });
 }
 
+// Debian's Chromium, which the web UI's browser tests drive with playwright-core (CHROMIUM_PATH
+// names another build).
+function isChromiumRunnable() {
+  return commandSucceeds(process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', ['--version']);
+}
+
 module.exports = async () => {
   // Made by the first test that needs it; the workers inherit this environment.
   process.env.STOWAGE_TEST_PGLITE_TEMPLATE = path.join(
@@ -65,6 +71,7 @@ module.exports = async () => {
     postgres: () => isPortOpen(process.env.TEST_DATABASE_URL ?? 'postgresql://127.0.0.1:5432', 5432),
     rabbitmq: () => isPortOpen(process.env.TEST_AMQP_URL ?? 'amqp://127.0.0.1:5672', 5672),
     docker: isDockerEngineReachable,
+    chromium: isChromiumRunnable,
   };
   const available = [];
   for (const [name, probe] of Object.entries(components)) {

@@ -14,9 +14,12 @@ export const AMQP_URL = process.env.TEST_AMQP_URL ?? 'amqp://guest:guest@127.0.0
 
 /**
  * `docker` is a Docker engine the `docker` client on PATH can use (DOCKER_HOST, else the default
- * socket); tests drive it with {@link createDockerCli}.
+ * socket); tests drive it with {@link createDockerCli}. `chromium` is a Chromium the web UI's
+ * browser tests can start (CHROMIUM_PATH, else Debian's /usr/bin/chromium).
  */
-export type ComponentName = 'postgres' | 'rabbitmq' | 'docker';
+export type ComponentName = 'postgres' | 'rabbitmq' | 'docker' | 'chromium';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 
 export function realComponentsRequired(): boolean {
   const value = process.env[REQUIRE_REAL_COMPONENTS_ENV];

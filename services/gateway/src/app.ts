@@ -7,6 +7,7 @@ import { createForwarder } from './http/forwarder';
 import { handOffInProcess } from './http/in-process-hand-off';
 import { upstreamReadinessChecks } from './http/readiness';
 import { resolveUpstream, ROUTES, type UpstreamName } from './http/route-table';
+import { serveWebUi, type WebUi } from './http/web-ui';
 
 export interface GatewayDeps {
   logger: Logger;
@@ -19,6 +20,8 @@ export interface GatewayDeps {
   upstreamIdleTimeoutMs: number;
   /** The services' blob storage: forwarded downloads that name a stored body are sent from it. */
   storedBodies?: Pick<BlobStore, 'get'>;
+  /** The built web UI, served for page URLs a browser opens; null when it was not built. */
+  webUi?: WebUi | null;
   isAccepting?: () => boolean;
 }
 
@@ -44,6 +47,7 @@ export function createApp(deps: GatewayDeps) {
     health: { checks: upstreamReadinessChecks(deps.upstreams), isAccepting: deps.isAccepting },
     errorFormat: (req: Request) => (req.path.startsWith('/v2') ? ociErrorFormat : gitlabErrorFormat),
     routes: (router) => {
+      if (deps.webUi) router.use(serveWebUi(deps.webUi));
       const handlers = new Map<UpstreamName, RequestHandler>();
       for (const { upstream } of ROUTES) {
         const local = deps.inProcess?.[upstream];

@@ -5,6 +5,7 @@ import type { Logger } from '@stowage/logging';
 import { createApp } from './app';
 import { upstreamTimeoutOptions, type GatewayConfig } from './config';
 import type { UpstreamName } from './http/route-table';
+import { builtWebUi, type WebUi } from './http/web-ui';
 
 export interface RunningGateway {
   http: HttpServerHandle;
@@ -20,11 +21,15 @@ export async function startGateway(
       inProcess?: Partial<Record<UpstreamName, RequestListener>>;
       /** The services' blob storage, when the gateway sends stored bodies itself. */
       storedBodies?: Pick<BlobStore, 'get'>;
+      /** The web UI to serve; by default the one `pnpm run build` built, if any. */
+      webUi?: WebUi | null;
     },
   logger: Logger,
   options: { collectProcessMetrics?: boolean } = {},
 ): Promise<RunningGateway> {
   let accepting = true;
+  const webUi = config.webUi === undefined ? builtWebUi() : config.webUi;
+  if (!webUi) logger.warn('the web UI is not built (pnpm run build): only the APIs are served');
   const { app, close } = createApp({
     logger,
     metrics: createMetrics({
@@ -34,6 +39,7 @@ export async function startGateway(
     upstreams: config.upstreams,
     inProcess: config.inProcess,
     storedBodies: config.storedBodies,
+    webUi,
     trustForwardedHeaders: config.trustForwardedHeaders,
     upstreamConnectTimeoutMs:
       config.upstreamConnectTimeoutMs ?? upstreamTimeoutOptions.upstreamConnectTimeoutMs.default,
