@@ -30,3 +30,13 @@ export {
   STORED_BODY_OFFER_HEADER,
   type StoredBody,
 } from './stored-body';
+export {
+  CSRF_COOKIE,
+  CSRF_HEADER,
+  SESSION_COOKIE,
+  cookieValue,
+  csrfTokenFor,
+  csrfTokenMatches,
+  hasTokenHeader,
+  sessionTokenOf,
+} from './session-cookie';

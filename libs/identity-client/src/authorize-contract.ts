@@ -14,7 +14,12 @@ export type IdentityCredentials =
   /** `Deploy-Token` header. */
   | { kind: 'deploy_token'; token: string }
   /** `Job-Token` header or `job_token` parameter. */
-  | { kind: 'job_token'; token: string };
+  | { kind: 'job_token'; token: string }
+  /**
+   * The browser's `_stowage_session` cookie, only when no token header came along. An unknown,
+   * expired or revoked session answers as anonymous, never 401 (ADR 0013).
+   */
+  | { kind: 'session'; token: string };
 
 /** A project or group by id, or by full path (`group/sub/project`). */
 export type TargetRef = number | string;

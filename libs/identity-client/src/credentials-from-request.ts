@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { sessionTokenOf } from '@stowage/http';
 import type { IdentityCredentials } from './authorize-contract';
 import { MalformedCredentialsError } from './errors';
 
@@ -45,7 +46,9 @@ function fromAuthorization(value: string): IdentityCredentials | null {
 /**
  * The credentials a client presented, in GitLab's order of precedence: `Private-Token` header
  * or `private_token` parameter, `Job-Token` header or `job_token` parameter, `Deploy-Token`
- * header, `Authorization: Bearer`, `Authorization: Basic`. null when there are none (anonymous).
+ * header, `Authorization: Bearer`, `Authorization: Basic`, and last the browser's session
+ * cookie, read only when no token header came along (the gateway checked its CSRF token on
+ * writes). null when there are none (anonymous).
  *
  * Credentials that cannot even be read (Basic that is not base64 of `user:password`, an empty
  * Bearer token, a token parameter given twice) throw MalformedCredentialsError, a kind of
@@ -53,7 +56,9 @@ function fromAuthorization(value: string): IdentityCredentials | null {
  * auth-token. Passing them on as anonymous instead would let a typo look like success on
  * public projects.
  */
-export function credentialsFromRequest(req: Pick<Request, 'get' | 'query'>): IdentityCredentials | null {
+export function credentialsFromRequest(
+  req: Pick<Request, 'get' | 'query' | 'headers'>,
+): IdentityCredentials | null {
   const privateToken = header(req, 'Private-Token') ?? queryParameter(req, 'private_token');
   if (privateToken !== undefined) return { kind: 'private_token', token: privateToken };
   const jobToken = header(req, 'Job-Token') ?? queryParameter(req, 'job_token');
@@ -61,5 +66,7 @@ export function credentialsFromRequest(req: Pick<Request, 'get' | 'query'>): Ide
   const deployToken = header(req, 'Deploy-Token');
   if (deployToken !== undefined) return { kind: 'deploy_token', token: deployToken };
   const authorization = header(req, 'Authorization');
-  return authorization === undefined ? null : fromAuthorization(authorization);
+  if (authorization !== undefined) return fromAuthorization(authorization);
+  const session = sessionTokenOf(req.headers);
+  return session === undefined ? null : { kind: 'session', token: session };
 }

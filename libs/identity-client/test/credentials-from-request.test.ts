@@ -109,6 +109,35 @@ describe('credentialsFromRequest', () => {
     expect(res.body).toEqual({ credentials: null });
   });
 
+  it('when only the session cookie is sent, then it is the credential (kind session)', async () => {
+    const res = await request(app).get('/probe').set('Cookie', 'theme=dark; _stowage_session=s3cret');
+
+    expect(res.body).toEqual({ credentials: { kind: 'session', token: 's3cret' } });
+  });
+
+  it.each<[string, (r: request.Test) => request.Test, string, unknown]>([
+    [
+      'Private-Token',
+      (r) => r.set('Private-Token', 'glpat-a'),
+      '',
+      { kind: 'private_token', token: 'glpat-a' },
+    ],
+    ['private_token', (r) => r, '?private_token=glpat-b', { kind: 'private_token', token: 'glpat-b' }],
+    ['Job-Token', (r) => r.set('Job-Token', 'glcbt-c'), '', { kind: 'job_token', token: 'glcbt-c' }],
+    ['Deploy-Token', (r) => r.set('Deploy-Token', 'gldt-d'), '', { kind: 'deploy_token', token: 'gldt-d' }],
+    ['Bearer', (r) => r.set('Authorization', 'Bearer glpat-e'), '', { kind: 'bearer', token: 'glpat-e' }],
+    // A header that carries nothing usable still says "not a browser session": no cookie fallback.
+    ['Negotiate', (r) => r.set('Authorization', 'Negotiate abc'), '', null],
+    ['an empty Private-Token', (r) => r.set('Private-Token', ''), '', null],
+  ])(
+    'when %s comes with the session cookie, then the cookie is ignored',
+    async (_case, send, query, expected) => {
+      const res = await send(request(app).get(`/probe${query}`).set('Cookie', '_stowage_session=s3cret'));
+
+      expect(res.body).toEqual({ credentials: expected });
+    },
+  );
+
   it.each<[string, (r: request.Test) => request.Test, string]>([
     ['Basic that is not base64', (r) => r.set('Authorization', 'Basic %%%not-base64%%%'), ''],
     ['Basic without a colon', (r) => r.set('Authorization', basic('alice')), ''],

@@ -20,6 +20,7 @@ export interface IdentityConfig {
   failedLoginLimit: number;
   failedLoginWindowSeconds: number;
   failedLoginBanSeconds: number;
+  sessionTtlSeconds: number;
   signingKeyEncryptionKey: string;
   signingKeyMaxAgeDays: number;
 }
@@ -84,6 +85,12 @@ export const identityOptions = {
     format: 'nat',
     default: 300,
     env: 'AUTH_FAILED_LOGIN_BAN_SECONDS',
+  },
+  sessionTtlSeconds: {
+    doc: 'Lifetime, in seconds, of a browser session (the `_stowage_session` cookie POST /users/sign_in sets); it does not slide with use.',
+    format: 'nat',
+    default: 604_800,
+    env: 'AUTH_SESSION_TTL_SECONDS',
   },
   signingKeyEncryptionKey: {
     doc: 'Secret (32+ characters) that encrypts signing keys at rest; empty: one generated into DATA_DIR.',

@@ -33,6 +33,7 @@ export interface AuthTokenStartOptions {
     | 'failedLoginLimit'
     | 'failedLoginWindowSeconds'
     | 'failedLoginBanSeconds'
+    | 'sessionTtlSeconds'
     | 'signingKeyEncryptionKey'
     | 'signingKeyMaxAgeDays'
   > &
@@ -87,6 +88,7 @@ export async function startAuthToken(options: AuthTokenStartOptions): Promise<Ru
       windowSeconds: config.failedLoginWindowSeconds,
       banSeconds: config.failedLoginBanSeconds,
     }),
+    sessionTtlSeconds: config.sessionTtlSeconds,
     nudgeOutbox: () => data.relay.nudge(),
     issuer: config.jwtIssuer,
     registryTokenTtlSeconds: config.registryTokenTtlSeconds,

@@ -3,6 +3,7 @@ import type { Request, RequestHandler } from 'express';
 import type { BlobStore } from '@stowage/blob-store';
 import { Counter, createServiceApp, gitlabErrorFormat, ociErrorFormat, type Metrics } from '@stowage/http';
 import type { Logger } from '@stowage/logging';
+import { csrfGuard } from './http/csrf-guard';
 import { createForwarder } from './http/forwarder';
 import { handOffInProcess } from './http/in-process-hand-off';
 import { upstreamReadinessChecks } from './http/readiness';
@@ -12,6 +13,8 @@ import { serveWebUi, type WebUi } from './http/web-ui';
 export interface GatewayDeps {
   logger: Logger;
   metrics: Metrics;
+  /** The public URL: browsers' writes must come from its origin (CSRF, ADR 0013). */
+  externalUrl: string;
   upstreams: Record<UpstreamName, string>;
   /** Services running in this process (standalone mode): their requests skip the loopback hop. */
   inProcess?: Partial<Record<UpstreamName, RequestListener>>;
@@ -56,6 +59,7 @@ export function createApp(deps: GatewayDeps) {
           local ? handOffInProcess(local, deps.trustForwardedHeaders) : forwarder.forward(upstream),
         );
       }
+      router.use(csrfGuard(deps.externalUrl));
       // One lookup in the route table rather than one express route per entry: every forwarded
       // request used to walk the list in express's router, a measurable share of a manifest GET.
       router.use((req, res, next) => {

@@ -14,7 +14,7 @@ export interface RunningGateway {
 
 /** Starts the gateway in front of already-running services. */
 export async function startGateway(
-  config: Pick<GatewayConfig, 'host' | 'port' | 'trustForwardedHeaders'> &
+  config: Pick<GatewayConfig, 'host' | 'port' | 'trustForwardedHeaders' | 'externalUrl'> &
     Partial<Pick<GatewayConfig, 'upstreamConnectTimeoutMs' | 'upstreamIdleTimeoutMs'>> & {
       upstreams: Record<UpstreamName, string>;
       /** Apps of services in this process, handed their requests directly (standalone mode). */
@@ -36,6 +36,7 @@ export async function startGateway(
       service: 'gateway',
       collectProcessMetrics: options.collectProcessMetrics ?? true,
     }),
+    externalUrl: config.externalUrl,
     upstreams: config.upstreams,
     inProcess: config.inProcess,
     storedBodies: config.storedBodies,

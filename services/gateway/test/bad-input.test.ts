@@ -40,6 +40,7 @@ describe('gateway: bad input never gets a 5xx', () => {
     gateway = createApp({
       logger: createSilentLogger(),
       metrics: createMetrics({ service: 'gateway' }),
+      externalUrl: 'http://localhost:5000',
       upstreams: { 'auth-token': url, registry: url, 'dependency-proxy': url, 'package-registry': url },
       trustForwardedHeaders: false,
       upstreamConnectTimeoutMs: 2_000,

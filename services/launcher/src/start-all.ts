@@ -115,6 +115,7 @@ export async function startAll(
     {
       host: config.host,
       port: config.port,
+      externalUrl: config.externalUrl,
       trustForwardedHeaders: config.trustForwardedHeaders,
       upstreamConnectTimeoutMs: config.upstreamConnectTimeoutMs,
       upstreamIdleTimeoutMs: config.upstreamIdleTimeoutMs,

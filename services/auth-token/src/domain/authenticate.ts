@@ -9,7 +9,7 @@ import { digestToken, JOB_TOKEN_USERNAME, tokenKindOf, type TokenKind } from './
 /** `last_used_at` is refreshed at most this often, so busy tokens do not cost a write per use. */
 const LAST_USED_RESOLUTION_MS = 60_000;
 
-type Tx = Pick<PrismaClient, 'user' | 'personalAccessToken' | 'deployToken' | 'jobToken'>;
+type Tx = Pick<PrismaClient, 'user' | 'personalAccessToken' | 'deployToken' | 'jobToken' | 'session'>;
 
 const isActive = (user: User) => user.state === 'active';
 
@@ -65,12 +65,34 @@ async function jobToken(prisma: Tx, token: string, now: Date): Promise<Principal
   return { kind: 'job_token', jobToken: job, user, credential: `job_token:${job.id}` };
 }
 
-async function password(prisma: Tx, username: string, secret: string): Promise<Principal | null> {
-  const user = await prisma.user.findUnique({ where: { usernameKey: username.toLowerCase() } });
+/** The user a sign-in form names: by email when the login has an `@` (usernames cannot), else by username. */
+function userKey(login: string): { usernameKey: string } | { emailKey: string } {
+  return login.includes('@') ? { emailKey: login.toLowerCase() } : { usernameKey: login.toLowerCase() };
+}
+
+async function password(
+  prisma: Tx,
+  key: { usernameKey: string } | { emailKey: string },
+  secret: string,
+): Promise<Principal | null> {
+  const user = await prisma.user.findUnique({ where: key });
   // Always hash, even for an unknown user, so timing does not tell which usernames exist.
   const matches = await verifyPassword(secret, user?.passwordHash);
   if (!user || !matches || !isActive(user)) return null;
   return { kind: 'user', user, credential: `password:${user.id}`, scopes: null };
+}
+
+/** A browser session: the user with a password's rights (no scopes) while the session lives. */
+async function session(prisma: Tx, token: string, now: Date): Promise<Principal | null> {
+  const found = await prisma.session.findUnique({
+    where: { tokenDigest: digestToken(token) },
+    include: { user: true },
+  });
+  if (!found || found.revokedAt || found.expiresAt <= now || !isActive(found.user)) return null;
+  await touch(found.lastUsedAt, now, () =>
+    prisma.session.updateMany({ where: staleUse(found.id, now), data: { lastUsedAt: now } }),
+  );
+  return { kind: 'user', user: found.user, credential: `session:${found.id}`, scopes: null };
 }
 
 const staleUse = (id: number, now: Date) => ({
@@ -108,14 +130,18 @@ function anyToken(prisma: Tx, token: string, now: Date): Promise<Principal | nul
  *
  * Basic credentials follow GitLab's rules for registry and package clients: the password may be
  * the user's password, a personal access token (any username), a deploy token (its username) or,
- * with username `gitlab-ci-token`, a CI job token.
+ * with username `gitlab-ci-token`, a CI job token. The sign-in form's `password` kind takes the
+ * user's password only, and a `session` the browser's session cookie.
  */
 export async function authenticate(
   prisma: Tx,
   credentials: Credentials,
   now: Date = new Date(),
 ): Promise<Principal | null> {
-  const secret = credentials.kind === 'basic' ? credentials.password : credentials.token;
+  const secret =
+    credentials.kind === 'basic' || credentials.kind === 'password'
+      ? credentials.password
+      : credentials.token;
   if (secret.length === 0 || secret.length > MAX_SECRET_LENGTH) return null;
   switch (credentials.kind) {
     case 'private_token':
@@ -126,6 +152,10 @@ export async function authenticate(
       return jobToken(prisma, secret, now);
     case 'bearer':
       return anyToken(prisma, secret, now);
+    case 'session':
+      return session(prisma, secret, now);
+    case 'password':
+      return password(prisma, userKey(credentials.login), secret);
     case 'basic': {
       const { username } = credentials;
       if (username === JOB_TOKEN_USERNAME) return jobToken(prisma, secret, now);
@@ -133,7 +163,10 @@ export async function authenticate(
       if (kind === 'deployToken') return deployToken(prisma, secret, now, username);
       if (kind === 'personalAccessToken') return personalAccessToken(prisma, secret, now);
       if (kind === 'jobToken') return null;
-      return (await personalAccessToken(prisma, secret, now)) ?? password(prisma, username, secret);
+      return (
+        (await personalAccessToken(prisma, secret, now)) ??
+        password(prisma, { usernameKey: username.toLowerCase() }, secret)
+      );
     }
   }
 }

@@ -29,6 +29,12 @@ export function newToken(kind: TokenKind): NewToken {
   return { token, digest: digestToken(token) };
 }
 
+/** A browser session's secret, the `_stowage_session` cookie: no prefix, it never leaves a browser. */
+export function newSessionToken(): NewToken {
+  const token = randomBytes(SECRET_BYTES).toString('base64url');
+  return { token, digest: digestToken(token) };
+}
+
 export function digestToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
@@ -43,4 +49,8 @@ export function tokenKindOf(token: string): TokenKind | undefined {
 
 /** Identifies the credential behind a registry token, so verifiers can honour its revocation. */
 export type CredentialId =
-  `personal_access_token:${number}` | `deploy_token:${number}` | `job_token:${number}` | `password:${number}`;
+  | `personal_access_token:${number}`
+  | `deploy_token:${number}`
+  | `job_token:${number}`
+  | `password:${number}`
+  | `session:${number}`;

@@ -27,7 +27,8 @@ const ABILITIES = new Set<string>([...PROJECT_ABILITIES, ...GROUP_ABILITIES]);
 const isProjectAbility = (ability: Ability): ability is ProjectAbility =>
   (PROJECT_ABILITIES as readonly string[]).includes(ability);
 
-const TOKEN_KINDS = new Set(['bearer', 'private_token', 'deploy_token', 'job_token']);
+/** Kinds that carry one secret. `password` is not among them: only the sign-in form makes it. */
+const TOKEN_KINDS = new Set(['bearer', 'private_token', 'deploy_token', 'job_token', 'session']);
 
 /** Bounds that no real value reaches; longer ones are refused instead of being looked up. */
 const MAX_USERNAME_LENGTH = 255;
@@ -67,7 +68,7 @@ function parseCredentials(value: unknown): Credentials | null {
     return { kind, username, password };
   }
   if (typeof kind === 'string' && TOKEN_KINDS.has(kind) && typeof token === 'string') {
-    return { kind: kind as Exclude<Credentials['kind'], 'basic'>, token };
+    return { kind: kind as Exclude<Credentials['kind'], 'basic' | 'password'>, token };
   }
   throw invalid('credentials');
 }

@@ -1,6 +1,7 @@
 import type { Express } from 'express';
 import type { ApiContext } from './api/api-context';
 import { apiRouter } from './api/api-router';
+import { browserSessionsRouter } from './browser-sessions';
 import { internalApiRouter } from './internal-api';
 import { jwksRouter } from './jwks';
 import { jwtAuthRouter } from './jwt-auth';
@@ -9,6 +10,7 @@ import { jwtAuthRouter } from './jwt-auth';
 export function identityRoutes(app: Express, context: ApiContext): void {
   app.use(jwksRouter(context.prisma));
   app.use(jwtAuthRouter(context));
+  app.use(browserSessionsRouter(context));
   app.use('/internal/v1', internalApiRouter(context));
   app.use('/api/v4', apiRouter(context));
 }

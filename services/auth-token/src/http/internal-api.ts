@@ -41,7 +41,7 @@ export function internalApiRouter(context: ApiContext): Router {
         throw new ApiError(429, { message: '429 Too Many Requests' });
       }
       if (result.outcome === 'failed') throw ApiError.unauthorized();
-      principal = result.principal;
+      if (result.outcome === 'signed_in') principal = result.principal;
     }
 
     const { prisma } = context;

@@ -57,7 +57,7 @@ export function jwtAuthRouter(context: ApiContext): Router {
         return registryError(res, 429, 'TOOMANYREQUESTS', THROTTLED);
       }
       if (result.outcome === 'failed') return registryError(res, 401, 'UNAUTHORIZED', ACCESS_DENIED);
-      principal = result.principal;
+      if (result.outcome === 'signed_in') principal = result.principal;
     }
 
     const access = await registryAccess(

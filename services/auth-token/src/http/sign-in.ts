@@ -8,7 +8,9 @@ import { audit } from './audit';
 export type SignInResult =
   | { outcome: 'signed_in'; principal: Principal }
   | { outcome: 'throttled'; retryAfterSeconds: number }
-  | { outcome: 'failed' };
+  | { outcome: 'failed' }
+  /** A session cookie that names no live session: the client is anonymous, not guessing. */
+  | { outcome: 'anonymous' };
 
 /**
  * Checks credentials the way registry and package clients present them, with the failed-login
@@ -24,9 +26,17 @@ export async function signIn(
   source: string | undefined,
   via: string,
 ): Promise<SignInResult> {
+  if (credentials?.kind === 'session') {
+    // A session's secret has 256 random bits: nobody guesses one, so the throttle has nothing to
+    // guard. A dead one (expired, signed out, user blocked) is a tab left open, which must
+    // neither be banned nor get its address banned: it simply browses anonymously.
+    const principal = await authenticate(context.prisma, credentials);
+    return principal ? { outcome: 'signed_in', principal } : { outcome: 'anonymous' };
+  }
   const who = {
     kind: credentials?.kind ?? 'unsupported',
     ...(credentials?.kind === 'basic' ? { username: credentials.username } : {}),
+    ...(credentials?.kind === 'password' ? { username: credentials.login } : {}),
     source,
     via,
   };

@@ -31,6 +31,7 @@ export async function openIdentityApp(
     logger,
     externalUrl: TEST_EXTERNAL_URL,
     throttle: new FailedLoginThrottle({ limit: 1000, windowSeconds: 60, banSeconds: 60 }),
+    sessionTtlSeconds: 604_800,
     nudgeOutbox: () => undefined,
     issuer: TEST_ISSUER,
     registryTokenTtlSeconds: 300,

@@ -24,6 +24,7 @@ const IDENTITY_TABLES = [
   'deploy_tokens',
   'job_tokens',
   'job_token_scope_links',
+  'sessions',
   'application_settings',
   'signing_keys',
   'outbox_events',

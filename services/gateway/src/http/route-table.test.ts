@@ -10,6 +10,8 @@ describe('resolveUpstream', () => {
     ['/v2/group/dependency_proxy/containers/library/alpine/blobs/sha256:abc', 'dependency-proxy'],
     ['/jwt/auth', 'auth-token'],
     ['/-/jwks', 'auth-token'],
+    ['/users/sign_in', 'auth-token'],
+    ['/users/sign_out', 'auth-token'],
     ['/api/v4/projects/group%2Fproject/registry/repositories', 'registry'],
     ['/api/v4/groups/7/registry/repositories', 'registry'],
     ['/api/v4/registry/repositories/12', 'registry'],
@@ -29,10 +31,16 @@ describe('resolveUpstream', () => {
     expect(resolveUpstream(path)).toBe(upstream);
   });
 
-  it.each(['/', '/v20/', '/api/v3/projects', '/jwt/auth/extra', '/-/health-x'])(
-    'when the path is %s, then no upstream claims it',
-    (path) => {
-      expect(resolveUpstream(path)).toBeUndefined();
-    },
-  );
+  it.each([
+    '/',
+    '/v20/',
+    '/api/v3/projects',
+    '/jwt/auth/extra',
+    '/-/health-x',
+    '/users',
+    '/users/sign_up',
+    '/users/sign_in/x',
+  ])('when the path is %s, then no upstream claims it', (path) => {
+    expect(resolveUpstream(path)).toBeUndefined();
+  });
 });

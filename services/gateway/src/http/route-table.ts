@@ -17,6 +17,8 @@ export const ROUTES: Route[] = [
   { upstream: 'registry', pattern: /^\/v2(\/|$)/ },
   { upstream: 'auth-token', pattern: /^\/jwt\/auth$/ },
   { upstream: 'auth-token', pattern: /^\/-\/jwks$/ },
+  // Browser sign-in and sign-out (ADR 0013); the page at GET /users/sign_in is the web UI's.
+  { upstream: 'auth-token', pattern: /^\/users\/sign_(in|out)$/ },
   // GitLab registry API: project and group repository lists, tags, and the instance-level lookup.
   { upstream: 'registry', pattern: /^\/api\/v4\/(projects|groups)\/[^/]+\/registry(\/|$)/ },
   { upstream: 'registry', pattern: /^\/api\/v4\/registry\/repositories(\/|$)/ },

@@ -12,6 +12,8 @@ export interface ApiContext {
   /** Public URL of the gateway, for `web_url`, `Link` headers and registry image prefixes. */
   externalUrl: string;
   throttle: FailedLoginThrottle;
+  /** Lifetime of browser sessions (AUTH_SESSION_TTL_SECONDS). */
+  sessionTtlSeconds: number;
   /** Wakes the outbox relay after a commit that recorded events, so they leave at once. */
   nudgeOutbox(): void;
   /** The key registry tokens are signed with now (decrypted). */

@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import { ApiError } from '@stowage/http';
+import { ApiError, sessionTokenOf } from '@stowage/http';
 import type { User } from '../../generated/prisma/client';
 import type { Credentials } from '../../domain/credentials';
 import { ANONYMOUS, type Principal } from '../../domain/principal';
@@ -7,7 +7,10 @@ import { audit } from '../audit';
 import { signIn } from '../sign-in';
 import type { ApiContext } from './api-context';
 
-/** The credentials GitLab's REST API takes: a PAT as header, query parameter or bearer token. */
+/**
+ * The credentials GitLab's REST API takes: a PAT as header, query parameter or bearer token, and
+ * last the browser's session cookie (only without any token header; ADR 0013).
+ */
 function apiCredentials(req: Request): Credentials | null | 'unsupported' {
   const header = req.get('private-token');
   if (header) return { kind: 'private_token', token: header };
@@ -17,13 +20,14 @@ function apiCredentials(req: Request): Credentials | null | 'unsupported' {
   if (bearer) return { kind: 'bearer', token: bearer[1]! };
   // Job and deploy tokens only reach the package and registry APIs, never the identity API.
   if (req.get('job-token') || req.get('deploy-token') || req.query.job_token) return 'unsupported';
-  return null;
+  const session = sessionTokenOf(req.headers);
+  return session === undefined ? null : { kind: 'session', token: session };
 }
 
 const READ_METHODS = new Set(['GET', 'HEAD']);
 const USER_PATHS = /^\/(user|users)(\/|$)/;
 
-/** Whether a token's scopes allow this request; password sessions do not reach the API. */
+/** Whether a token's scopes allow this request. */
 function scopesAllow(req: Request, scopes: readonly string[]): boolean {
   if (scopes.includes('api')) return true;
   if (!READ_METHODS.has(req.method)) return false;
@@ -50,15 +54,21 @@ export function apiAuthentication(context: ApiContext): RequestHandler {
       res.setHeader('Retry-After', String(result.retryAfterSeconds));
       throw new ApiError(429, { message: 'Retry later' });
     }
+    if (result.outcome === 'anonymous') {
+      res.locals.principal = ANONYMOUS;
+      return next();
+    }
     const principal = result.outcome === 'signed_in' ? result.principal : null;
-    if (!principal || principal.kind !== 'user' || principal.scopes === null) {
+    // A browser session has the user's full rights, as a password does; a plain password never
+    // reaches this API (apiCredentials reads no Basic header).
+    if (!principal || principal.kind !== 'user' || (principal.scopes === null && !isSession(principal))) {
       if (principal) {
         await context.throttle.recordFailure(source);
         audit(req.log, 'token.rejected', { source, path: req.path, kind: principal.kind });
       }
       throw ApiError.unauthorized();
     }
-    if (!scopesAllow(req, principal.scopes)) {
+    if (principal.scopes !== null && !scopesAllow(req, principal.scopes)) {
       throw new ApiError(403, {
         error: 'insufficient_scope',
         error_description: 'The request requires higher privileges than provided by the access token.',
@@ -69,6 +79,8 @@ export function apiAuthentication(context: ApiContext): RequestHandler {
     next();
   };
 }
+
+const isSession = (principal: Principal & { kind: 'user' }) => principal.credential.startsWith('session:');
 
 export function principalOf(res: Response): Principal {
   return (res.locals.principal as Principal | undefined) ?? ANONYMOUS;
