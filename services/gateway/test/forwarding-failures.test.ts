@@ -32,6 +32,7 @@ async function gatewayFor(registryUrl: string, idleTimeoutMs = 60_000): Promise<
       host: '127.0.0.1',
       port: 0,
       trustForwardedHeaders: false,
+      externalUrl: 'http://localhost:5000',
       upstreamConnectTimeoutMs: 2_000,
       upstreamIdleTimeoutMs: idleTimeoutMs,
       upstreams: {

@@ -56,7 +56,13 @@ async function startStack(options: { trust?: boolean; notReady?: Upstream[]; dow
   >;
   for (const name of options.down ?? []) upstreams[name] = 'http://127.0.0.1:9'; // discard port: refused
   const gateway = await startGateway(
-    { host: '127.0.0.1', port: 0, trustForwardedHeaders: options.trust ?? false, upstreams },
+    {
+      host: '127.0.0.1',
+      port: 0,
+      trustForwardedHeaders: options.trust ?? false,
+      externalUrl: 'http://localhost:5000',
+      upstreams,
+    },
     createSilentLogger(),
     { collectProcessMetrics: false },
   );

@@ -57,6 +57,7 @@ function gatewayFor(serviceUrl: string, storedBodies?: ManagedBlobStore): Promis
       host: '127.0.0.1',
       port: 0,
       trustForwardedHeaders: false,
+      externalUrl: 'http://localhost:5000',
       upstreams: {
         'auth-token': serviceUrl,
         registry: serviceUrl,
