@@ -47,9 +47,8 @@ describe('gateway CSRF guard', () => {
   it.each(['POST', 'PUT', 'PATCH', 'DELETE'] as const)(
     'when a %s carries the session cookie without X-CSRF-Token, then it is refused 403 and not forwarded',
     async (method) => {
-      const res = await request(gateway.app)
-        [method.toLowerCase() as 'post']('/api/v4/projects/1')
-        .set('Cookie', COOKIE);
+      const verb = method.toLowerCase() as 'post' | 'put' | 'patch' | 'delete';
+      const res = await request(gateway.app)[verb]('/api/v4/projects/1').set('Cookie', COOKIE);
 
       expect(res.status).toBe(403);
       expect(res.body).toEqual(gitlabRefusal);
