@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
-import { PassThrough } from 'node:stream';
 import request from 'supertest';
-import { createLogger } from '@stowage/logging';
 import type { User } from '../src/generated/prisma/client';
 import { ACCESS_LEVEL } from '../src/domain/access-level';
 import { FailedLoginThrottle } from '../src/domain/failed-login-throttle';
 import { digestToken } from '../src/domain/tokens';
+import { capturingLogger } from './api/support/api-helpers';
 import { openIdentityApp, TEST_EXTERNAL_URL, type IdentityApp } from './support/identity-app';
 import { addMember, createPersonalAccessToken, createProject, createUser } from './support/identity-fixtures';
 
@@ -30,8 +29,7 @@ const attributesOf = (line: string) =>
 describe('browser sessions (POST /users/sign_in, /users/sign_out, the session cookie)', () => {
   let identity: IdentityApp;
   let user: User;
-  let logLines: Record<string, unknown>[];
-  let rawLog: string;
+  const log = capturingLogger();
   let ipCounter = 0;
   /** Each test gets addresses of its own, so the throttle's memory does not leak between them. */
   const freshIp = () => `192.0.2.${++ipCounter}`;
@@ -60,15 +58,8 @@ describe('browser sessions (POST /users/sign_in, /users/sign_out, the session co
       });
 
   beforeAll(async () => {
-    const stream = new PassThrough();
-    logLines = [];
-    rawLog = '';
-    stream.on('data', (chunk: Buffer) => {
-      rawLog += chunk.toString();
-      for (const line of chunk.toString().split('\n').filter(Boolean)) logLines.push(JSON.parse(line));
-    });
     identity = await openIdentityApp({
-      logger: createLogger({ service: 'auth-token', stream }),
+      logger: log.logger,
       throttle: new FailedLoginThrottle({ limit: LIMIT, windowSeconds: 60, banSeconds: 120 }),
       sessionTtlSeconds: TTL_SECONDS,
     });
@@ -108,9 +99,9 @@ describe('browser sessions (POST /users/sign_in, /users/sign_out, the session co
       expect(stored.tokenDigest).toBe(digestToken(token));
       expect(stored.expiresAt.getTime() - stored.createdAt.getTime()).toBe(TTL_SECONDS * 1000);
       expect(stored.clientIp).toEqual(expect.any(String));
-      expect(rawLog).not.toContain(token);
-      expect(rawLog).not.toContain(PASSWORD);
-      expect(logLines).toContainEqual(
+      expect(log.text()).not.toContain(token);
+      expect(log.text()).not.toContain(PASSWORD);
+      expect(log.lines()).toContainEqual(
         expect.objectContaining({
           audit: true,
           event: 'login.succeeded',
@@ -190,7 +181,7 @@ describe('browser sessions (POST /users/sign_in, /users/sign_out, the session co
       expect(refused.body).toEqual({ message: '429 Too Many Requests' });
       expect(Number(refused.headers['retry-after'])).toBeGreaterThan(0);
       expect(refused.headers['set-cookie']).toBeUndefined();
-      expect(logLines).toContainEqual(
+      expect(log.lines()).toContainEqual(
         expect.objectContaining({ event: 'login.throttled', source: ip, via: 'web' }),
       );
     });
@@ -314,7 +305,7 @@ describe('browser sessions (POST /users/sign_in, /users/sign_out, the session co
 
       // The address still signs in: none of the above counted as a failed login.
       expect((await signIn({ login: user.username, password: PASSWORD }, ip)).status).toBe(200);
-      expect(logLines.filter((line) => line.event === 'login.failed' && line.source === ip)).toEqual([]);
+      expect(log.lines().filter((line) => line.event === 'login.failed' && line.source === ip)).toEqual([]);
     });
   });
 
@@ -339,7 +330,9 @@ describe('browser sessions (POST /users/sign_in, /users/sign_out, the session co
       expect(events.map((event) => event.payload)).toContainEqual(
         expect.objectContaining({ credential: `session:${id}`, user_id: user.id }),
       );
-      expect(logLines).toContainEqual(expect.objectContaining({ event: 'session.revoked', session_id: id }));
+      expect(log.lines()).toContainEqual(
+        expect.objectContaining({ event: 'session.revoked', session_id: id }),
+      );
       expect((await request(identity.app).get('/api/v4/user').set('Cookie', cookie)).status).toBe(401);
       expect((await authorizeAs(token, 1)).body.principal).toEqual({ kind: 'anonymous' });
     });

@@ -31,13 +31,19 @@ export async function rowText(prisma: PrismaClient, table: string, id: number): 
 }
 
 /** A real JSON logger whose lines the test can read. */
-export function capturingLogger(): { logger: Logger; lines: () => Record<string, unknown>[] } {
+export function capturingLogger(): {
+  logger: Logger;
+  lines: () => Record<string, unknown>[];
+  /** Everything logged, as written (to check that no secret is in it). */
+  text: () => string;
+} {
   const stream = new PassThrough();
   const chunks: string[] = [];
   stream.on('data', (chunk: Buffer) => chunks.push(chunk.toString('utf8')));
   const logger = createLogger({ service: 'auth-token', stream });
   return {
     logger,
+    text: () => chunks.join(''),
     lines: () =>
       chunks
         .join('')
