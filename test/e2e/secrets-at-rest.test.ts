@@ -25,6 +25,7 @@ describe('secrets at rest (standalone mode)', () => {
   let world: IdentityWorld;
   /** Registry tokens the server issued during the run: bearer secrets too. */
   const issuedJwts: string[] = [];
+  let sessionSecret = '';
   let output = '';
   let databaseText = '';
 
@@ -70,6 +71,21 @@ describe('secrets at rest (standalone mode)', () => {
         await response.body?.cancel();
       }
       await api.request('DELETE', world.credentials.get('personal access token')!.revokePath!, 204);
+      // A browser session: its cookie is a bearer secret too, used once and kept alive.
+      const signIn = await fetch(`${instance!.base}/users/sign_in`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ login: 'root', password: rootPassword }),
+      });
+      expect(signIn.status).toBe(200);
+      await signIn.body?.cancel();
+      const cookie = signIn.headers.getSetCookie().find((line) => line.startsWith('_stowage_session='))!;
+      sessionSecret = cookie.slice('_stowage_session='.length, cookie.indexOf(';'));
+      const me = await fetch(`${instance!.base}/api/v4/user`, {
+        headers: { cookie: `_stowage_session=${sessionSecret}` },
+      });
+      expect(me.status).toBe(200);
+      await me.body?.cancel();
     });
     output = `${instance.process.stdout()}\n${instance.process.stderr()}`;
     await instance.process.stop(STOP_TIMEOUT_MS);
@@ -104,11 +120,14 @@ describe('secrets at rest (standalone mode)', () => {
     ['the root token', rootToken],
     ...[...world.credentials].map(([kind, { secret }]): [string, string] => [kind, secret]),
     ...issuedJwts.map((jwt, i): [string, string] => [`registry token #${i + 1}`, jwt]),
+    ['the browser session cookie', sessionSecret],
   ];
 
   it('when the run is over, then the test did read a populated database and a log', () => {
     expect(databaseText).toContain('auth_token.users');
     expect(databaseText).toContain('auth_token.personal_access_tokens');
+    expect(databaseText).toContain('auth_token.sessions');
+    expect(sessionSecret).not.toBe('');
     expect(output).toContain('audit');
     expect(issuedJwts.length).toBeGreaterThanOrEqual(5);
   });
