@@ -33,6 +33,7 @@ describe('gateway web UI', () => {
     return createApp({
       logger: createSilentLogger(),
       metrics: createMetrics({ service: 'gateway', collectProcessMetrics: false }),
+      externalUrl: 'http://localhost:5000',
       upstreams: {
         'auth-token': unreachable,
         registry: unreachable,
