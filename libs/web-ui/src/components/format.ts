@@ -22,3 +22,8 @@ export function shortDigest(digest: string | null | undefined): string {
   const [algorithm, hex = ''] = digest.split(':');
   return `${algorithm}:${hex.slice(0, 12)}`;
 }
+
+/** `1 tag`, `3 tags`, `1 image repository`, `2 image repositories`. */
+export function countOf(count: number, singular: string, plural = `${singular}s`): string {
+  return `${count} ${count === 1 ? singular : plural}`;
+}

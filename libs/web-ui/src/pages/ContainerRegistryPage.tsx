@@ -2,6 +2,7 @@ import { resource } from '../api/client';
 import { useApi, usePage } from '../api/queries';
 import type { Group, Project, Repository } from '../api/types';
 import { EmptyState, ErrorMessage, Loading } from '../components/Feedback';
+import { countOf } from '../components/format';
 import { ListControls, useListParams, type SortOption } from '../components/ListControls';
 import { Pagination } from '../components/Pagination';
 import { useTitle } from '../components/useTitle';
@@ -103,7 +104,11 @@ export function ContainerRegistryPage({ owner }: { owner: RegistryOwner }) {
       {page.data && page.data.items.length > 0 ? (
         <>
           <p className="muted" role="status">
-            {page.data.pageInfo.total ?? page.data.items.length} image repositories
+            {countOf(
+              page.data.pageInfo.total ?? page.data.items.length,
+              'image repository',
+              'image repositories',
+            )}
           </p>
           <RepositoryList repositories={page.data.items} />
           <Pagination

@@ -9,7 +9,7 @@ import { paths } from '../app/routes';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Snippet } from '../components/CopyButton';
 import { EmptyState, ErrorMessage, Loading } from '../components/Feedback';
-import { formatBytes, formatDate, shortDigest } from '../components/format';
+import { countOf, formatBytes, formatDate, shortDigest } from '../components/format';
 import { Pagination } from '../components/Pagination';
 import { useTitle } from '../components/useTitle';
 
@@ -72,7 +72,7 @@ export function DependencyProxyPage({ group }: { group: Group }) {
         <h2 id="cache-title">Cached images</h2>
         {storage.data ? (
           <p role="status">
-            {storage.data.image_count} images, {storage.data.blob_count} blobs,{' '}
+            {countOf(storage.data.image_count, 'image')}, {countOf(storage.data.blob_count, 'blob')},{' '}
             {formatBytes(storage.data.total_size)} in all
           </p>
         ) : null}
@@ -114,7 +114,7 @@ export function DependencyProxyPage({ group }: { group: Group }) {
                   <tr key={manifest.id}>
                     <td data-label="Image">
                       {manifest.image}
-                      {manifest.tag ? `:${manifest.tag}` : ''}
+                      {manifest.tag ? `:${manifest.tag}` : `@${shortDigest(manifest.digest)}`}
                     </td>
                     <td data-label="Digest">
                       <code title={manifest.digest}>{shortDigest(manifest.digest)}</code>

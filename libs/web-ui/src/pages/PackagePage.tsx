@@ -90,7 +90,7 @@ export function PackagePage({ project, packageId }: { project: Project; packageI
                   </td>
                   <td data-label="Created">{formatDate(file.created_at)}</td>
                   {canDelete ? (
-                    <td className="actions">
+                    <td className="row-actions">
                       <button
                         type="button"
                         className="button danger small"

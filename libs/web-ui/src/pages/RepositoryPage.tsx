@@ -8,7 +8,7 @@ import { paths } from '../app/routes';
 import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CopyButton } from '../components/CopyButton';
 import { EmptyState, ErrorMessage, Loading } from '../components/Feedback';
-import { formatBytes, formatDate, shortDigest } from '../components/format';
+import { countOf, formatBytes, formatDate, shortDigest } from '../components/format';
 import { useListParams, type SortOption } from '../components/ListControls';
 import { Pagination } from '../components/Pagination';
 import { useTitle } from '../components/useTitle';
@@ -72,7 +72,7 @@ export function RepositoryPage({ project, repositoryId }: { project: Project; re
         <CopyButton text={repository.data.location} label={`image path ${repository.data.location}`} />
       </div>
       <p className="muted">
-        {repository.data.tags_count ?? 0} tags · {formatBytes(repository.data.size)} · created{' '}
+        {countOf(repository.data.tags_count ?? 0, 'tag')} · {formatBytes(repository.data.size)} · created{' '}
         {formatDate(repository.data.created_at)}
       </p>
       <div className="list-controls">
@@ -174,7 +174,7 @@ export function RepositoryPage({ project, repositoryId }: { project: Project; re
                       : '—'}
                   </td>
                   {canDelete ? (
-                    <td className="actions">
+                    <td className="row-actions">
                       <button
                         type="button"
                         className="button danger small"

@@ -59,7 +59,7 @@ export function RepositoryList({ repositories }: { repositories: Repository[] })
               <td data-label="Tags">{repository.tags_count ?? '—'}</td>
               <td data-label="Size">{formatBytes(repository.size)}</td>
               <td data-label="Last published">{formatDate(repository.last_published_at)}</td>
-              <td className="actions">
+              <td className="row-actions">
                 {repository.delete_api_path && !isBeingDeleted(repository) ? (
                   <button
                     type="button"
