@@ -441,6 +441,25 @@ describeWithComponents(['docker', 'chromium'], 'web UI in a browser (standalone 
   );
 
   it(
+    'when the session has expired, then a private page sends the user to sign in and back to it',
+    () =>
+      withServerOutput(async () => {
+        const { page, context } = required(signedIn, 'the signed-in tab');
+        // To the server a session that expired or was ended elsewhere is an unknown cookie.
+        await context.addCookies([{ name: '_stowage_session', value: randomSecret(), url: base() }]);
+
+        await page.goto('/team/secret/container_registry');
+        await page.waitForURL(/\/users\/sign_in\?return_to=%2Fteam%2Fsecret%2Fcontainer_registry$/);
+        await page.getByLabel('Username or email').fill('root');
+        await page.getByLabel('Password').fill(PASSWORD);
+        await page.getByRole('button', { name: 'Sign in' }).click();
+        await page.waitForURL(/\/team\/secret\/container_registry$/);
+        await page.getByText('Signed in as').waitFor();
+      }),
+    STEP_TIMEOUT_MS,
+  );
+
+  it(
     'when the user signs out, then the private project sends them to sign in again',
     () =>
       withServerOutput(async () => {

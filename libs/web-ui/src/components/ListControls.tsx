@@ -6,15 +6,20 @@ export interface SortOption {
   label: string;
 }
 
+/** A sort the list's API does: its `order_by` and `sort` parameters. */
+export interface ApiSortOption extends SortOption {
+  order_by: string;
+  sort: 'asc' | 'desc';
+}
+
 /**
  * A list's search, sort, filter and page, kept in the URL's query so that a copied URL (or a
  * reload) shows the same view. Values outside `sortOptions` fall back to the first.
  */
-export function useListParams(sortOptions: SortOption[]) {
+export function useListParams<Option extends SortOption>(sortOptions: Option[]) {
   const [params, setParams] = useSearchParams();
-  const sort = sortOptions.some((option) => option.value === params.get('sort'))
-    ? params.get('sort')!
-    : sortOptions[0]!.value;
+  const order = sortOptions.find((option) => option.value === params.get('sort')) ?? sortOptions[0]!;
+  const sort = order.value;
   const page = Math.max(1, Number(params.get('page')) || 1);
   const update = (changes: Record<string, string | undefined>) =>
     setParams(
@@ -30,7 +35,7 @@ export function useListParams(sortOptions: SortOption[]) {
       },
       { replace: true },
     );
-  return { search: params.get('search') ?? '', sort, page, params, update };
+  return { search: params.get('search') ?? '', sort, order, page, params, update };
 }
 
 interface ListControlsProps {

@@ -1,17 +1,16 @@
 import { resource } from '../api/client';
 import { useApi, usePage } from '../api/queries';
-import type { Group, Project, Repository } from '../api/types';
+import type { Project, Repository } from '../api/types';
+import { ownerName, ownerResource, type Owner } from '../app/owner';
 import { EmptyState, ErrorMessage, Loading } from '../components/Feedback';
 import { countOf } from '../components/format';
-import { ListControls, useListParams, type SortOption } from '../components/ListControls';
+import { ListControls, useListParams, type ApiSortOption } from '../components/ListControls';
 import { Pagination } from '../components/Pagination';
 import { useTitle } from '../components/useTitle';
 import { RegistryCommands } from './registry/RegistryCommands';
 import { isBeingDeleted, RepositoryList } from './registry/RepositoryList';
 
-export type RegistryOwner = { kind: 'project'; project: Project } | { kind: 'group'; group: Group };
-
-const SORTS: (SortOption & { order_by: string; sort: 'asc' | 'desc' })[] = [
+const SORTS: ApiSortOption[] = [
   { value: 'published_desc', label: 'Last published', order_by: 'last_published_at', sort: 'desc' },
   { value: 'name_asc', label: 'Name, A to Z', order_by: 'name', sort: 'asc' },
   { value: 'name_desc', label: 'Name, Z to A', order_by: 'name', sort: 'desc' },
@@ -20,20 +19,13 @@ const SORTS: (SortOption & { order_by: string; sort: 'asc' | 'desc' })[] = [
 ];
 
 /** A project's image repositories, or those of every project in a group the viewer may see. */
-export function ContainerRegistryPage({ owner }: { owner: RegistryOwner }) {
-  useTitle(
-    `Container registry · ${owner.kind === 'project' ? owner.project.name_with_namespace : owner.group.full_name}`,
-  );
+export function ContainerRegistryPage({ owner }: { owner: Owner }) {
+  useTitle(`Container registry · ${ownerName(owner)}`);
   const list = useListParams(SORTS);
-  const order = SORTS.find((option) => option.value === list.sort)!;
+  const { order } = list;
   // In a group, the project filter narrows the list to one project's repositories.
   const projectFilter = owner.kind === 'group' ? list.params.get('project') : null;
-  const base =
-    owner.kind === 'project'
-      ? resource('projects', owner.project.id)
-      : projectFilter
-        ? resource('projects', projectFilter)
-        : resource('groups', owner.group.id);
+  const base = projectFilter ? resource('projects', projectFilter) : ownerResource(owner);
   const page = usePage<Repository>(
     `${base}/registry/repositories`,
     {

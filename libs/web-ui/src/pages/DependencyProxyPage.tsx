@@ -11,6 +11,8 @@ import { Snippet } from '../components/CopyButton';
 import { EmptyState, ErrorMessage, Loading } from '../components/Feedback';
 import { countOf, formatBytes, formatDate, shortDigest } from '../components/format';
 import { Pagination } from '../components/Pagination';
+import { SaveButton } from '../components/SaveButton';
+import { ListTable } from '../components/ListTable';
 import { useTitle } from '../components/useTitle';
 
 /** The group's pull-through cache: how to use it, its settings, what it holds, and purge. */
@@ -99,33 +101,22 @@ export function DependencyProxyPage({ group }: { group: Group }) {
         ) : null}
         {manifests.data && manifests.data.items.length > 0 ? (
           <>
-            <table className="list">
-              <thead>
-                <tr>
-                  <th scope="col">Image</th>
-                  <th scope="col">Digest</th>
-                  <th scope="col">Size</th>
-                  <th scope="col">Upstream</th>
-                  <th scope="col">Last pulled</th>
+            <ListTable columns={['Image', 'Digest', 'Size', 'Upstream', 'Last pulled']}>
+              {manifests.data.items.map((manifest) => (
+                <tr key={manifest.id}>
+                  <td data-label="Image">
+                    {manifest.image}
+                    {manifest.tag ? `:${manifest.tag}` : `@${shortDigest(manifest.digest)}`}
+                  </td>
+                  <td data-label="Digest">
+                    <code title={manifest.digest}>{shortDigest(manifest.digest)}</code>
+                  </td>
+                  <td data-label="Size">{formatBytes(manifest.total_size ?? manifest.size)}</td>
+                  <td data-label="Upstream">{manifest.upstream}</td>
+                  <td data-label="Last pulled">{formatDate(manifest.read_at ?? manifest.created_at)}</td>
                 </tr>
-              </thead>
-              <tbody>
-                {manifests.data.items.map((manifest) => (
-                  <tr key={manifest.id}>
-                    <td data-label="Image">
-                      {manifest.image}
-                      {manifest.tag ? `:${manifest.tag}` : `@${shortDigest(manifest.digest)}`}
-                    </td>
-                    <td data-label="Digest">
-                      <code title={manifest.digest}>{shortDigest(manifest.digest)}</code>
-                    </td>
-                    <td data-label="Size">{formatBytes(manifest.total_size ?? manifest.size)}</td>
-                    <td data-label="Upstream">{manifest.upstream}</td>
-                    <td data-label="Last pulled">{formatDate(manifest.read_at ?? manifest.created_at)}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
+              ))}
+            </ListTable>
             <Pagination pageInfo={manifests.data.pageInfo} onPage={setPage} />
           </>
         ) : null}
@@ -212,39 +203,25 @@ function ProxySettingsPanel({
             />
           </label>
         </fieldset>
-        {save.isError ? <ErrorMessage error={save.error} /> : null}
-        {save.isSuccess ? <p role="status">Saved.</p> : null}
         {editable ? (
-          <button type="submit" className="button primary" disabled={save.isPending}>
-            Save
-          </button>
+          <SaveButton save={save} />
         ) : (
           <p className="muted">Only the group&apos;s Owners change these settings.</p>
         )}
       </form>
       <h3>Upstreams</h3>
-      <table className="list">
-        <thead>
-          <tr>
-            <th scope="col">Name</th>
-            <th scope="col">URL</th>
-            <th scope="col">Prefix</th>
-            <th scope="col">Credentials</th>
+      <ListTable columns={['Name', 'URL', 'Prefix', 'Credentials']}>
+        {settings.upstreams.map((upstream) => (
+          <tr key={upstream.name}>
+            <td data-label="Name">{upstream.name}</td>
+            <td data-label="URL">
+              <code>{upstream.url}</code>
+            </td>
+            <td data-label="Prefix">{upstream.prefix ?? '(default)'}</td>
+            <td data-label="Credentials">{upstream.authenticated ? 'Set' : 'None'}</td>
           </tr>
-        </thead>
-        <tbody>
-          {settings.upstreams.map((upstream) => (
-            <tr key={upstream.name}>
-              <td data-label="Name">{upstream.name}</td>
-              <td data-label="URL">
-                <code>{upstream.url}</code>
-              </td>
-              <td data-label="Prefix">{upstream.prefix ?? '(default)'}</td>
-              <td data-label="Credentials">{upstream.authenticated ? 'Set' : 'None'}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </ListTable>
       <p className="muted">
         Upstreams and their credentials are changed with the REST API (PUT {base}/settings).
       </p>

@@ -8,6 +8,7 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { Snippet } from '../components/CopyButton';
 import { ErrorMessage, Loading } from '../components/Feedback';
 import { formatBytes, formatDate } from '../components/format';
+import { ListTable } from '../components/ListTable';
 import { useTitle } from '../components/useTitle';
 import { packageTypeLabel } from './packages/package-types';
 import { snippetsFor } from './packages/package-snippets';
@@ -64,47 +65,32 @@ export function PackagePage({ project, packageId }: { project: Project; packageI
         {files.isPending ? <Loading /> : null}
         {files.isError ? <ErrorMessage error={files.error} /> : null}
         {files.data ? (
-          <table className="list">
-            <thead>
-              <tr>
-                <th scope="col">Name</th>
-                <th scope="col">Size</th>
-                <th scope="col">Checksums</th>
-                <th scope="col">Created</th>
+          <ListTable columns={['Name', 'Size', 'Checksums', 'Created']} actions={canDelete}>
+            {files.data.map((file) => (
+              <tr key={file.id}>
+                <td data-label="Name">{file.file_name}</td>
+                <td data-label="Size">{formatBytes(file.size)}</td>
+                <td data-label="Checksums" className="checksums">
+                  {file.file_sha256 ? <code>SHA-256 {file.file_sha256}</code> : null}
+                  {file.file_sha1 ? <code>SHA-1 {file.file_sha1}</code> : null}
+                  {file.file_md5 ? <code>MD5 {file.file_md5}</code> : null}
+                </td>
+                <td data-label="Created">{formatDate(file.created_at)}</td>
                 {canDelete ? (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="button danger small"
+                      aria-label={`Delete file ${file.file_name}`}
+                      onClick={() => setConfirm({ kind: 'file', file })}
+                    >
+                      Delete
+                    </button>
+                  </td>
                 ) : null}
               </tr>
-            </thead>
-            <tbody>
-              {files.data.map((file) => (
-                <tr key={file.id}>
-                  <td data-label="Name">{file.file_name}</td>
-                  <td data-label="Size">{formatBytes(file.size)}</td>
-                  <td data-label="Checksums" className="checksums">
-                    {file.file_sha256 ? <code>SHA-256 {file.file_sha256}</code> : null}
-                    {file.file_sha1 ? <code>SHA-1 {file.file_sha1}</code> : null}
-                    {file.file_md5 ? <code>MD5 {file.file_md5}</code> : null}
-                  </td>
-                  <td data-label="Created">{formatDate(file.created_at)}</td>
-                  {canDelete ? (
-                    <td className="row-actions">
-                      <button
-                        type="button"
-                        className="button danger small"
-                        aria-label={`Delete file ${file.file_name}`}
-                        onClick={() => setConfirm({ kind: 'file', file })}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              ))}
-            </tbody>
-          </table>
+            ))}
+          </ListTable>
         ) : null}
       </section>
 

@@ -1,18 +1,17 @@
 import { Link } from 'react-router';
-import { resource } from '../api/client';
 import { usePage } from '../api/queries';
-import type { Group, Package, Project } from '../api/types';
+import type { Package } from '../api/types';
+import { ownerName, ownerResource, type Owner } from '../app/owner';
 import { paths } from '../app/routes';
 import { EmptyState, ErrorMessage, Loading } from '../components/Feedback';
 import { formatDate } from '../components/format';
-import { ListControls, useListParams, type SortOption } from '../components/ListControls';
+import { ListControls, useListParams, type ApiSortOption } from '../components/ListControls';
+import { ListTable } from '../components/ListTable';
 import { Pagination } from '../components/Pagination';
 import { useTitle } from '../components/useTitle';
 import { PACKAGE_TYPES, packageTypeLabel } from './packages/package-types';
 
-export type PackagesOwner = { kind: 'project'; project: Project } | { kind: 'group'; group: Group };
-
-const SORTS: (SortOption & { order_by: string; sort: 'asc' | 'desc' })[] = [
+const SORTS: ApiSortOption[] = [
   { value: 'created_desc', label: 'Published, newest first', order_by: 'created_at', sort: 'desc' },
   { value: 'created_asc', label: 'Published, oldest first', order_by: 'created_at', sort: 'asc' },
   { value: 'name_asc', label: 'Name, A to Z', order_by: 'name', sort: 'asc' },
@@ -25,16 +24,12 @@ const SORTS: (SortOption & { order_by: string; sort: 'asc' | 'desc' })[] = [
  * A project's packages, or those of the group's projects the viewer may read (the API leaves the
  * others out).
  */
-export function PackagesPage({ owner }: { owner: PackagesOwner }) {
-  useTitle(
-    `Package registry · ${owner.kind === 'project' ? owner.project.name_with_namespace : owner.group.full_name}`,
-  );
+export function PackagesPage({ owner }: { owner: Owner }) {
+  useTitle(`Package registry · ${ownerName(owner)}`);
   const list = useListParams(SORTS);
-  const order = SORTS.find((option) => option.value === list.sort)!;
+  const { order } = list;
   const format = PACKAGE_TYPES.includes(list.params.get('type') ?? '') ? list.params.get('type')! : '';
-  const base =
-    owner.kind === 'project' ? resource('projects', owner.project.id) : resource('groups', owner.group.id);
-  const page = usePage<Package>(`${base}/packages`, {
+  const page = usePage<Package>(`${ownerResource(owner)}/packages`, {
     package_name: list.search,
     package_type: format,
     order_by: order.order_by,
@@ -80,34 +75,31 @@ export function PackagesPage({ owner }: { owner: PackagesOwner }) {
       ) : null}
       {page.data && page.data.items.length > 0 ? (
         <>
-          <table className="list">
-            <thead>
-              <tr>
-                <th scope="col">Package</th>
-                <th scope="col">Version</th>
-                <th scope="col">Format</th>
-                {owner.kind === 'group' ? <th scope="col">Project</th> : null}
-                <th scope="col">Published</th>
-              </tr>
-            </thead>
-            <tbody>
-              {page.data.items.map((pkg) => (
-                <tr key={pkg.id}>
-                  <td data-label="Package">
-                    <Link to={paths.package(pkg.project_path, pkg.id)}>{pkg.name}</Link>
+          <ListTable
+            columns={[
+              'Package',
+              'Version',
+              'Format',
+              ...(owner.kind === 'group' ? ['Project'] : []),
+              'Published',
+            ]}
+          >
+            {page.data.items.map((pkg) => (
+              <tr key={pkg.id}>
+                <td data-label="Package">
+                  <Link to={paths.package(pkg.project_path, pkg.id)}>{pkg.name}</Link>
+                </td>
+                <td data-label="Version">{pkg.version ?? '—'}</td>
+                <td data-label="Format">{packageTypeLabel(pkg.package_type)}</td>
+                {owner.kind === 'group' ? (
+                  <td data-label="Project">
+                    <Link to={paths.projectPackages(pkg.project_path)}>{pkg.project_path}</Link>
                   </td>
-                  <td data-label="Version">{pkg.version ?? '—'}</td>
-                  <td data-label="Format">{packageTypeLabel(pkg.package_type)}</td>
-                  {owner.kind === 'group' ? (
-                    <td data-label="Project">
-                      <Link to={paths.projectPackages(pkg.project_path)}>{pkg.project_path}</Link>
-                    </td>
-                  ) : null}
-                  <td data-label="Published">{formatDate(pkg.created_at)}</td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
+                ) : null}
+                <td data-label="Published">{formatDate(pkg.created_at)}</td>
+              </tr>
+            ))}
+          </ListTable>
           <Pagination
             pageInfo={page.data.pageInfo}
             onPage={(number) => list.update({ page: String(number) })}

@@ -9,11 +9,12 @@ import { ConfirmDialog } from '../components/ConfirmDialog';
 import { CopyButton } from '../components/CopyButton';
 import { EmptyState, ErrorMessage, Loading } from '../components/Feedback';
 import { countOf, formatBytes, formatDate, shortDigest } from '../components/format';
-import { useListParams, type SortOption } from '../components/ListControls';
+import { useListParams, type ApiSortOption } from '../components/ListControls';
+import { ListTable } from '../components/ListTable';
 import { Pagination } from '../components/Pagination';
 import { useTitle } from '../components/useTitle';
 
-const SORTS: (SortOption & { order_by: string; sort: 'asc' | 'desc' })[] = [
+const SORTS: ApiSortOption[] = [
   { value: 'name_asc', label: 'Name, A to Z', order_by: 'name', sort: 'asc' },
   { value: 'name_desc', label: 'Name, Z to A', order_by: 'name', sort: 'desc' },
   { value: 'updated_desc', label: 'Last updated', order_by: 'updated_at', sort: 'desc' },
@@ -27,7 +28,7 @@ export function RepositoryPage({ project, repositoryId }: { project: Project; re
   });
   useTitle(repository.data ? repository.data.path : 'Image repository');
   const list = useListParams(SORTS);
-  const order = SORTS.find((option) => option.value === list.sort)!;
+  const { order } = list;
   const tagsPath = `${resource('projects', project.id)}/registry/repositories/${repositoryId}/tags`;
   const tags = usePage<Tag>(tagsPath, {
     order_by: order.order_by,
@@ -110,89 +111,76 @@ export function RepositoryPage({ project, repositoryId }: { project: Project; re
         </EmptyState>
       ) : null}
       {names.length > 0 ? (
-        <table className="list">
-          <thead>
-            <tr>
-              {canDelete ? (
-                <th scope="col">
-                  <input
-                    type="checkbox"
-                    aria-label="Select all tags on this page"
-                    checked={names.every((name) => selected.has(name))}
-                    onChange={(event) => setSelected(event.target.checked ? new Set(names) : new Set())}
-                  />
-                </th>
-              ) : null}
-              <th scope="col">Tag</th>
-              <th scope="col">Digest</th>
-              <th scope="col">Size</th>
-              <th scope="col">Created</th>
-              <th scope="col">Platforms</th>
-              {canDelete ? (
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              ) : null}
-            </tr>
-          </thead>
-          <tbody>
-            {tags.data!.items.map((tag, index) => {
-              const detail = details[index];
-              const info = detail?.data;
-              return (
-                <tr key={tag.name}>
-                  {canDelete ? (
-                    <td>
-                      <input
-                        type="checkbox"
-                        aria-label={`Select tag ${tag.name}`}
-                        checked={selected.has(tag.name)}
-                        onChange={() => toggle(tag.name)}
-                      />
-                    </td>
-                  ) : null}
-                  <td data-label="Tag">
-                    <strong>{tag.name}</strong>
-                    <CopyButton text={tag.location} label={`image ${tag.location}`} />
+        <ListTable
+          columns={['Tag', 'Digest', 'Size', 'Created', 'Platforms']}
+          actions={canDelete}
+          leading={
+            canDelete ? (
+              <input
+                type="checkbox"
+                aria-label="Select all tags on this page"
+                checked={names.every((name) => selected.has(name))}
+                onChange={(event) => setSelected(event.target.checked ? new Set(names) : new Set())}
+              />
+            ) : null
+          }
+        >
+          {tags.data!.items.map((tag, index) => {
+            const detail = details[index];
+            const info = detail?.data;
+            return (
+              <tr key={tag.name}>
+                {canDelete ? (
+                  <td>
+                    <input
+                      type="checkbox"
+                      aria-label={`Select tag ${tag.name}`}
+                      checked={selected.has(tag.name)}
+                      onChange={() => toggle(tag.name)}
+                    />
                   </td>
-                  <td data-label="Digest">
-                    {detail?.isError ? (
-                      <span role="alert">{detail.error.message}</span>
-                    ) : (
-                      <code title={info?.digest}>{shortDigest(info?.digest)}</code>
-                    )}
+                ) : null}
+                <td data-label="Tag">
+                  <strong>{tag.name}</strong>
+                  <CopyButton text={tag.location} label={`image ${tag.location}`} />
+                </td>
+                <td data-label="Digest">
+                  {detail?.isError ? (
+                    <span role="alert">{detail.error.message}</span>
+                  ) : (
+                    <code title={info?.digest}>{shortDigest(info?.digest)}</code>
+                  )}
+                </td>
+                <td data-label="Size">{formatBytes(info?.total_size)}</td>
+                <td data-label="Created">{formatDate(info?.created_at)}</td>
+                <td data-label="Platforms">
+                  {info?.platforms?.length
+                    ? info.platforms
+                        .map((platform) =>
+                          [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/'),
+                        )
+                        .join(', ')
+                    : '—'}
+                </td>
+                {canDelete ? (
+                  <td className="row-actions">
+                    <button
+                      type="button"
+                      className="button danger small"
+                      aria-label={`Delete tag ${tag.name}`}
+                      onClick={() => {
+                        remove.reset();
+                        setConfirming([tag.name]);
+                      }}
+                    >
+                      Delete
+                    </button>
                   </td>
-                  <td data-label="Size">{formatBytes(info?.total_size)}</td>
-                  <td data-label="Created">{formatDate(info?.created_at)}</td>
-                  <td data-label="Platforms">
-                    {info?.platforms?.length
-                      ? info.platforms
-                          .map((platform) =>
-                            [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/'),
-                          )
-                          .join(', ')
-                      : '—'}
-                  </td>
-                  {canDelete ? (
-                    <td className="row-actions">
-                      <button
-                        type="button"
-                        className="button danger small"
-                        aria-label={`Delete tag ${tag.name}`}
-                        onClick={() => {
-                          remove.reset();
-                          setConfirming([tag.name]);
-                        }}
-                      >
-                        Delete
-                      </button>
-                    </td>
-                  ) : null}
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
+                ) : null}
+              </tr>
+            );
+          })}
+        </ListTable>
       ) : null}
       {tags.data ? (
         <Pagination

@@ -1,3 +1,4 @@
+import { ListTable } from '../../components/ListTable';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { apiPathOf, request } from '../../api/client';
@@ -29,55 +30,42 @@ export function RepositoryList({ repositories }: { repositories: Repository[] })
   );
   return (
     <>
-      <table className="list">
-        <thead>
-          <tr>
-            <th scope="col">Image repository</th>
-            <th scope="col">Tags</th>
-            <th scope="col">Size</th>
-            <th scope="col">Last published</th>
-            <th scope="col">
-              <span className="visually-hidden">Actions</span>
-            </th>
+      <ListTable columns={['Image repository', 'Tags', 'Size', 'Last published']} actions>
+        {repositories.map((repository) => (
+          <tr key={repository.id}>
+            <td data-label="Image repository">
+              <Link to={paths.repository(projectPathOf(repository), repository.id)}>{repository.path}</Link>
+              <div className="path">
+                <code>{repository.location}</code>
+                <CopyButton text={repository.location} label={`image path ${repository.location}`} />
+              </div>
+              {repository.status ? (
+                <span className={`badge ${isBeingDeleted(repository) ? 'warning' : ''}`} role="status">
+                  {STATUS_TEXT[repository.status] ?? repository.status}
+                </span>
+              ) : null}
+            </td>
+            <td data-label="Tags">{repository.tags_count ?? '—'}</td>
+            <td data-label="Size">{formatBytes(repository.size)}</td>
+            <td data-label="Last published">{formatDate(repository.last_published_at)}</td>
+            <td className="row-actions">
+              {repository.delete_api_path && !isBeingDeleted(repository) ? (
+                <button
+                  type="button"
+                  className="button danger small"
+                  aria-label={`Delete image repository ${repository.path}`}
+                  onClick={() => {
+                    remove.reset();
+                    setDeleting(repository);
+                  }}
+                >
+                  Delete
+                </button>
+              ) : null}
+            </td>
           </tr>
-        </thead>
-        <tbody>
-          {repositories.map((repository) => (
-            <tr key={repository.id}>
-              <td data-label="Image repository">
-                <Link to={paths.repository(projectPathOf(repository), repository.id)}>{repository.path}</Link>
-                <div className="path">
-                  <code>{repository.location}</code>
-                  <CopyButton text={repository.location} label={`image path ${repository.location}`} />
-                </div>
-                {repository.status ? (
-                  <span className={`badge ${isBeingDeleted(repository) ? 'warning' : ''}`} role="status">
-                    {STATUS_TEXT[repository.status] ?? repository.status}
-                  </span>
-                ) : null}
-              </td>
-              <td data-label="Tags">{repository.tags_count ?? '—'}</td>
-              <td data-label="Size">{formatBytes(repository.size)}</td>
-              <td data-label="Last published">{formatDate(repository.last_published_at)}</td>
-              <td className="row-actions">
-                {repository.delete_api_path && !isBeingDeleted(repository) ? (
-                  <button
-                    type="button"
-                    className="button danger small"
-                    aria-label={`Delete image repository ${repository.path}`}
-                    onClick={() => {
-                      remove.reset();
-                      setDeleting(repository);
-                    }}
-                  >
-                    Delete
-                  </button>
-                ) : null}
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </ListTable>
       {deleting ? (
         <ConfirmDialog
           title="Delete image repository?"

@@ -3,6 +3,7 @@ import { ApiError, request, resource } from '../../api/client';
 import { useApi, useWrite } from '../../api/queries';
 import type { ContainerCleanupPolicy, Project } from '../../api/types';
 import { ErrorMessage, Loading } from '../../components/Feedback';
+import { SaveButton } from '../../components/SaveButton';
 import { formatDate } from '../../components/format';
 import { FieldError, fieldErrorsOf } from './field-errors';
 
@@ -179,12 +180,8 @@ export function ContainerCleanupForm({ project }: { project: Project }) {
           </label>
           <FieldError errors={errors.name_regex_delete ?? errors.name_regex} id="name_regex_delete-error" />
         </fieldset>
-        {save.isError && Object.keys(errors).length === 0 ? <ErrorMessage error={save.error} /> : null}
-        {save.isSuccess ? <p role="status">Saved.</p> : null}
+        <SaveButton save={save} errorsShownAtFields={Object.keys(errors).length > 0} />
         <div className="actions">
-          <button type="submit" className="button primary" disabled={save.isPending}>
-            {save.isPending ? 'Saving…' : 'Save'}
-          </button>
           <button
             type="button"
             className="button"

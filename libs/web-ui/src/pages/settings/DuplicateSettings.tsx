@@ -5,6 +5,7 @@ import { useApi, useWrite } from '../../api/queries';
 import type { Namespace } from '../../api/types';
 import { paths } from '../../app/routes';
 import { ErrorMessage, Loading } from '../../components/Feedback';
+import { SaveButton } from '../../components/SaveButton';
 import { FieldError, fieldErrorsOf } from './field-errors';
 
 const FORMATS = ['maven', 'generic', 'nuget'] as const;
@@ -79,11 +80,7 @@ export function DuplicateSettings({ group }: { group: Namespace }) {
               />
             </fieldset>
           ))}
-          {save.isError && Object.keys(errors).length === 0 ? <ErrorMessage error={save.error} /> : null}
-          {save.isSuccess ? <p role="status">Saved.</p> : null}
-          <button type="submit" className="button primary" disabled={save.isPending}>
-            Save
-          </button>
+          <SaveButton save={save} errorsShownAtFields={Object.keys(errors).length > 0} />
         </form>
       ) : null}
     </section>

@@ -3,6 +3,7 @@ import { request, resource } from '../../api/client';
 import { useApi, useWrite } from '../../api/queries';
 import type { Project } from '../../api/types';
 import { ErrorMessage, Loading } from '../../components/Feedback';
+import { SaveButton } from '../../components/SaveButton';
 import { formatDate } from '../../components/format';
 
 interface PackageCleanupPolicy {
@@ -57,11 +58,7 @@ export function PackageCleanupForm({ project }: { project: Project }) {
           <p className="muted">
             Next run: {keep === 'all' ? 'none (everything is kept)' : formatDate(policy.data.next_run_at)}
           </p>
-          {save.isError ? <ErrorMessage error={save.error} /> : null}
-          {save.isSuccess ? <p role="status">Saved.</p> : null}
-          <button type="submit" className="button primary" disabled={save.isPending}>
-            Save
-          </button>
+          <SaveButton save={save} />
         </form>
       ) : null}
     </section>
