@@ -10,14 +10,19 @@ import { describeWithComponents, sleep, waitFor } from '@stowage/testing';
 import { openPostgresFilesystemWorld, pushRealImage, storedDigests, type GcWorld } from './support/gc-world';
 
 /**
- * Pushes, tag deletions and garbage collection on two worker replicas, all at once, for a bounded
- * time; then nothing a tag needs may be missing, and after a final collection nothing may be left
- * that nothing references. Layers come from a small pool, so pushes keep re-uploading and
- * re-referencing blobs that GC is reviewing at that moment.
+ * Pushes, tag deletions and garbage collection on two worker replicas, all at once, for at least
+ * PUSHING_MS and until enough of each happened; then nothing a tag needs may be missing, and after
+ * a final collection nothing may be left that nothing references. Layers come from a small pool,
+ * so pushes keep re-uploading and re-referencing blobs that GC is reviewing at that moment.
  */
 
 const REVIEW_DELAY_MS = 1000;
 const PUSHING_MS = 12_000;
+// Enough work to make the soak mean something, however busy the machine is (a fixed duration
+// alone did 49 pushes once under a loaded CI run); the limit only stops a soak that is stuck.
+const MIN_PUSHES = 50;
+const MIN_TAG_DELETES = 20;
+const PUSHING_LIMIT_MS = 90_000;
 const PUSHERS = 4;
 const DELETERS = 2;
 const LAYER_POOL = Array.from({ length: 8 }, (_, index) =>
@@ -31,8 +36,11 @@ interface SoakCounts {
   tagDeletes: number;
 }
 
-async function pushLoop(world: GcWorld, repositories: Repository[], until: number, counts: SoakCounts) {
-  while (Date.now() < until) {
+/** Whether the soak has run long enough and done enough, or hit its limit. */
+type SoakOver = () => boolean;
+
+async function pushLoop(world: GcWorld, repositories: Repository[], over: SoakOver, counts: SoakCounts) {
+  while (!over()) {
     const repository = repositories[randomInt(repositories.length)]!;
     const layers = Array.from({ length: 1 + randomInt(3) }, () => LAYER_POOL[randomInt(LAYER_POOL.length)]!);
     try {
@@ -46,8 +54,8 @@ async function pushLoop(world: GcWorld, repositories: Repository[], until: numbe
   }
 }
 
-async function deleteLoop(world: GcWorld, repositories: Repository[], until: number, counts: SoakCounts) {
-  while (Date.now() < until) {
+async function deleteLoop(world: GcWorld, repositories: Repository[], over: SoakOver, counts: SoakCounts) {
+  while (!over()) {
     const repository = repositories[randomInt(repositories.length)]!;
     const tags = await listTagNames(world.prisma, repository.id);
     if (tags.length > 0 && (await deleteTag(world.prisma, repository, tags[randomInt(tags.length)]!))) {
@@ -124,14 +132,19 @@ describeWithComponents(['postgres'], 'GC soak: pushes, tag deletes and two GC re
       ['one', 'two', 'three'].map((name) => ensureRepository(world.prisma, `soak/app/${name}`, 1)),
     );
     const counts: SoakCounts = { pushes: 0, refusedPushes: 0, tagDeletes: 0 };
-    const until = Date.now() + PUSHING_MS;
+    const started = Date.now();
+    const over = () =>
+      Date.now() - started >= PUSHING_LIMIT_MS ||
+      (Date.now() - started >= PUSHING_MS &&
+        counts.pushes >= MIN_PUSHES &&
+        counts.tagDeletes >= MIN_TAG_DELETES);
     await Promise.all([
-      ...Array.from({ length: PUSHERS }, () => pushLoop(world, repositories, until, counts)),
-      ...Array.from({ length: DELETERS }, () => deleteLoop(world, repositories, until, counts)),
+      ...Array.from({ length: PUSHERS }, () => pushLoop(world, repositories, over, counts)),
+      ...Array.from({ length: DELETERS }, () => deleteLoop(world, repositories, over, counts)),
     ]);
 
-    expect(counts.pushes).toBeGreaterThan(50);
-    expect(counts.tagDeletes).toBeGreaterThan(20);
+    expect(counts.pushes).toBeGreaterThanOrEqual(MIN_PUSHES);
+    expect(counts.tagDeletes).toBeGreaterThanOrEqual(MIN_TAG_DELETES);
     expect(await missingForTags(world)).toEqual([]);
 
     await waitFor(
@@ -147,5 +160,5 @@ describeWithComponents(['postgres'], 'GC soak: pushes, tag deletes and two GC re
     expect(await leaked(world)).toEqual([]);
     // Collection really happened: each push made a new manifest, and at most one per tag is left.
     expect(await world.prisma.manifest.count()).toBeLessThanOrEqual(TAGS.length * repositories.length);
-  }, 60_000);
+  }, 180_000);
 });
