@@ -1,4 +1,3 @@
-import { ListTable } from '../../components/ListTable';
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { apiPathOf, request } from '../../api/client';
@@ -8,12 +7,13 @@ import { paths } from '../../app/routes';
 import { ConfirmDialog } from '../../components/ConfirmDialog';
 import { CopyButton } from '../../components/CopyButton';
 import { formatBytes, formatDate } from '../../components/format';
+import { ListTable } from '../../components/ListTable';
 import { projectPathOf } from './repository-paths';
 
 const STATUS_TEXT: Record<string, string> = {
   delete_scheduled: 'Deletion scheduled',
   delete_ongoing: 'Being deleted',
-  delete_failed: 'Deletion failed; it will be retried',
+  delete_failed: 'Deletion failed',
   cleanup_scheduled: 'Cleanup scheduled',
   cleanup_ongoing: 'Cleanup running',
 };
