@@ -1,6 +1,14 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { S3BlobStore, StorageUnavailableError, createBlobStore, type S3Options } from '@stowage/blob-store';
+import {
+  StorageUnavailableError,
+  createBlobStore,
+  s3BlobStoreClass,
+  type S3BlobStore,
+  type S3Options,
+} from '@stowage/blob-store';
+
+const S3Store = s3BlobStoreClass();
 import { startS3Server, uniqueName, type S3Server } from '@stowage/testing';
 import { blobStoreContract } from './blob-store-contract';
 import { collect } from './blob-store-helpers';
@@ -28,14 +36,14 @@ describe('S3BlobStore against s3rver', () => {
 
   // Every test gets its own key prefix in the one bucket: as empty as a fresh bucket, far cheaper.
   blobStoreContract(async () => {
-    const store = new S3BlobStore(options({ keyPrefix: uniqueName('contract') }));
+    const store = new S3Store(options({ keyPrefix: uniqueName('contract') }));
     return { store, dispose: () => store.close() };
   });
 
   describe('S3 specifics', () => {
     const stores: S3BlobStore[] = [];
     const newStore = (overrides: Partial<S3Options> = {}) => {
-      const store = new S3BlobStore(options(overrides));
+      const store = new S3Store(options(overrides));
       stores.push(store);
       return store;
     };
@@ -80,7 +88,7 @@ describe('S3BlobStore against s3rver', () => {
       const store = createBlobStore({ s3: options(), directory: '/unused' });
       await store.close();
 
-      expect(store).toBeInstanceOf(S3BlobStore);
+      expect(store).toBeInstanceOf(S3Store);
     });
 
     it('when the bucket is missing, then ensureBucket creates it, and a second call is harmless', async () => {

@@ -3,7 +3,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createBlobStore, S3BlobStore, type BlobStore, type ManagedBlobStore } from '@stowage/blob-store';
+import {
+  createBlobStore,
+  s3BlobStoreClass,
+  type BlobStore,
+  type ManagedBlobStore,
+} from '@stowage/blob-store';
 import {
   blobKey,
   createUpload,
@@ -203,7 +208,7 @@ describe('on S3', () => {
     await server?.stop();
   });
   uploadsContract('s3rver', async () => {
-    const store = new S3BlobStore({
+    const store = new (s3BlobStoreClass())({
       endpoint: server.endpoint,
       region: server.region,
       bucket: server.bucket,
