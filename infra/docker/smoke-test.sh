@@ -138,6 +138,13 @@ wait_for_log "$first" "\"listening\":\"0.0.0.0:$standalone_port\"" 10 ||
 wait_until_healthy "label=$run_id" 30
 push_and_pull "127.0.0.1:$standalone_port" before-kill
 
+step "standalone: the web UI's page and its script"
+page="$(curl -fsS -H 'Accept: text/html' "http://127.0.0.1:$standalone_port/users/sign_in")" ||
+  fail "GET /users/sign_in as a browser did not answer the web UI's page"
+script="$(grep -o '/-/ui/assets/[^"]*\.js' <<<"$page" | head -1)"
+[ -n "$script" ] || fail "the web UI's page names no script: $page"
+curl -fsS -o /dev/null "http://127.0.0.1:$standalone_port$script" || fail "the web UI's script $script is not served"
+
 step "standalone: a second container on the same volume is refused while the first runs"
 set +e
 second_output="$(timeout 120 docker run --rm --label "$run_id=1" --network host -v "$run_id-data:/data" \
