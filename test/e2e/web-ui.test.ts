@@ -216,12 +216,13 @@ describeWithComponents(['docker', 'chromium'], 'web UI in a browser (standalone 
         await page.goto('/team/app/container_registry?search=alpha');
         await page.getByRole('link', { name: 'team/app/alpha' }).click();
         await rows(page).nth(1).waitFor();
-        await expect(rows(page).first().locator('td[data-label="Digest"]').textContent()).resolves.toMatch(
-          /^sha256:[0-9a-f]{12}$/,
-        );
-        await expect(rows(page).first().locator('td[data-label="Size"]').textContent()).resolves.toMatch(
-          /KiB$/,
-        );
+        // Each tag's details arrive in a request of their own, after the list.
+        await rows(page)
+          .first()
+          .locator('td[data-label="Digest"]')
+          .getByText(/^sha256:[0-9a-f]{12}$/)
+          .waitFor();
+        await rows(page).first().locator('td[data-label="Size"]').getByText(/KiB$/).waitFor();
         await look(page, 'repository');
 
         await page.getByRole('button', { name: 'Delete tag 1.0' }).click();
