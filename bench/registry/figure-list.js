@@ -1,7 +1,8 @@
 'use strict';
-// The four figures as the table shows them: title, unit, which direction is better, and how
-// to measure one target. run.js measures each against Distribution then Stowage before the
-// next figure starts, so load that comes and goes on the shared machine hits both.
+// The four figures as the table shows them: title, unit, which direction is better, how many
+// rounds, and how to measure one target. run.js measures each against Distribution then Stowage
+// (a round of each, `rounds` times, keeping the median) before the next figure starts, so load
+// that comes and goes on the shared machine hits both.
 const fs = require('node:fs');
 const path = require('node:path');
 const { blobPull, blobPush, dockerPull, manifestGets } = require('./figures');
@@ -16,6 +17,7 @@ function figureList(images, workRoot) {
       unit: 'MB/s',
       better: 'higher',
       digits: 0,
+      rounds: SETTINGS.transferRounds,
       run: (target) => blobPush(target, { bytes: SETTINGS.blobBytes }),
     },
     {
@@ -24,6 +26,7 @@ function figureList(images, workRoot) {
       unit: 'MB/s',
       better: 'higher',
       digits: 0,
+      rounds: SETTINGS.transferRounds,
       // `earlier` holds this target's results of the figures before, here the pushed digest.
       run: (target, earlier) => {
         if (!earlier.blobPush?.digest) throw new Error('the push failed, nothing to pull');

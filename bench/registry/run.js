@@ -87,6 +87,30 @@ async function measure(figure, target, earlier) {
   };
 }
 
+/**
+ * One result from a figure's rounds: the round with the median value (the first failure if any
+ * failed), with every round's value and, per process, the highest peak of all rounds.
+ */
+function medianOfRounds(results) {
+  if (results.length === 1) return results[0];
+  const failed = results.find((result) => result.error);
+  const sorted = [...results].sort((a, b) => a.value - b.value);
+  const median = failed ?? sorted[Math.floor(sorted.length / 2)];
+  const peakRssMbByProcess = {};
+  for (const result of results) {
+    for (const [name, peak] of Object.entries(result.peakRssMbByProcess)) {
+      peakRssMbByProcess[name] = Math.max(peakRssMbByProcess[name] ?? 0, peak);
+    }
+  }
+  const peaks = results.map((result) => result.peakRssMb);
+  return {
+    ...median,
+    rounds: results.map((result) => result.value),
+    peakRssMb: peaks.includes(undefined) ? undefined : Math.max(...peaks),
+    peakRssMbByProcess,
+  };
+}
+
 /** Each process's peak over the run (idle or any figure's), and their sum as the target's. */
 function peaksOverRun(memory, label, measured) {
   for (const [name, one] of Object.entries(memory.processes)) {
@@ -141,9 +165,17 @@ async function main() {
         better: figure.better,
         digits: figure.digits,
       };
+      const rounds = Object.fromEntries(targets.map((target) => [target.label, []]));
+      for (let round = 1; round <= (figure.rounds ?? 1); round++) {
+        for (const target of targets) {
+          process.stderr.write(
+            `${figure.title}: ${target.label}${figure.rounds ? `, round ${round}` : ''}...\n`,
+          );
+          rounds[target.label].push(await measure(figure, target, earlier[target.label]));
+        }
+      }
       for (const target of targets) {
-        process.stderr.write(`${figure.title}: ${target.label}...\n`);
-        row[target.label] = await measure(figure, target, earlier[target.label]);
+        row[target.label] = medianOfRounds(rounds[target.label]);
         earlier[target.label][figure.key] = row[target.label];
       }
       row.ratios = Object.fromEntries(

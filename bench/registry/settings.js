@@ -4,6 +4,12 @@ const MiB = 1024 * 1024;
 
 const SETTINGS = {
   blobBytes: Number(process.env.BENCH_BLOB_BYTES ?? 1024 * MiB),
+  /**
+   * Rounds of the blob push and pull, each target in turn, of which the median counts: a 1 GiB
+   * write's kernel time alone moves 2-10x with the state of the VM's memory, from one push to
+   * the next, whichever registry makes it.
+   */
+  transferRounds: Number(process.env.BENCH_TRANSFER_ROUNDS ?? 3),
   wrk: { threads: 2, connections: 32, seconds: Number(process.env.BENCH_WRK_SECONDS ?? 10) },
   pullLayers: 5,
   pullLayerBytes: Number(process.env.BENCH_LAYER_MIB ?? 20) * MiB,

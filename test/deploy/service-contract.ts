@@ -1,3 +1,5 @@
+import { NODE_FLAGS } from '../../services/launcher/src/node-flags';
+
 /**
  * What every deployment of Stowage must give the services: their ports, entrypoints and the
  * environment their config schemas read. docker-compose.yml and k8s/ are both checked against
@@ -98,8 +100,9 @@ export function requiredEnv(service: ServiceContract): string[] {
   return [...secretEnv(service), ...COMMON_ENV, ...Object.keys(service.calls)];
 }
 
+/** How a deployment starts `service`: with the launcher's Node flags for it. */
 export function mainCommand(service: string): string[] {
-  return ['node', `services/${service}/dist/main.js`];
+  return ['node', ...(NODE_FLAGS[service] ?? []), `services/${service}/dist/main.js`];
 }
 
 export function migrateScript(service: string): string {

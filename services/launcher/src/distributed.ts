@@ -3,6 +3,7 @@ import path from 'node:path';
 import { loadConfig, loggingOptions } from '@stowage/config';
 import { createLogger } from '@stowage/logging';
 import { runMain } from '@stowage/runtime';
+import { NODE_FLAGS } from './node-flags';
 import { Supervisor, type ExitStatus } from './supervisor';
 
 /**
@@ -98,10 +99,14 @@ runMain('stowage-distributed', async () => {
       name,
       logger,
       spawn: () =>
-        spawn(process.execPath, [path.join(servicesDir, name, 'dist', 'main.js')], {
-          env: { ...process.env, ...urls, PORT: String(port) },
-          stdio: 'inherit',
-        }),
+        spawn(
+          process.execPath,
+          [...(NODE_FLAGS[name] ?? []), path.join(servicesDir, name, 'dist', 'main.js')],
+          {
+            env: { ...process.env, ...urls, PORT: String(port) },
+            stdio: 'inherit',
+          },
+        ),
       onGiveUp: (status) => giveUp(name, status),
     });
     supervisors.push(supervisor);

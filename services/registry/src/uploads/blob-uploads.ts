@@ -18,6 +18,7 @@ import {
 import { BufferPool } from './buffer-pool';
 import type { UploadHashCache } from './hash-cache';
 import { PartBuffers } from './part-buffers';
+import { ProgressRecorder } from './progress-recorder';
 
 /** The upload's content does not hash to the digest the client gave; nothing was stored. */
 export class UploadDigestMismatchError extends Error {
@@ -34,6 +35,12 @@ export interface BlobUploadsOptions {
   /** Bytes per stored part; a request holds two parts in memory (one stored while the next fills). */
   partSize: number;
 }
+
+/**
+ * How much more a streaming request stores before its progress is recorded again (see
+ * ProgressRecorder): what a client sends twice after the process dies mid-request, at most.
+ */
+const RECORD_EVERY_BYTES = 64 * 1024 * 1024;
 
 const digestString = (digest: ParsedDigest) => `${digest.algorithm}:${digest.hex}`;
 
@@ -62,13 +69,19 @@ export class BlobUploads {
     const { blobs, prisma, hashes } = this.options;
     const hash = hashes.take(upload.id, upload.size);
     const parts = new PartBuffers(this.partSize, this.partBuffers);
-    let state = { ...upload };
+    const recorder = new ProgressRecorder(
+      (previousSize, progress) => saveUploadProgress(prisma, upload.id, previousSize, progress),
+      upload.size,
+      RECORD_EVERY_BYTES,
+    );
+    // What storage holds: the upload's parts so far (the database may be a record or two behind).
+    let stored = { ...upload };
     const staleTails = new Set<string>(upload.tailKey ? [upload.tailKey] : []);
     let received = upload.size;
-    // One part is stored while the next is received; parts are still stored and recorded in order.
-    let writing: Promise<UploadRecord> | null = null;
+    // One part is stored while the next is received; parts are still stored in order.
+    let writing: Promise<void> | null = null;
     const settle = async () => {
-      if (writing) state = await writing.finally(() => (writing = null));
+      if (writing) await writing.finally(() => (writing = null));
     };
     const add = async (chunk: Buffer) => {
       for (let offset = 0; offset < chunk.length;) {
@@ -76,7 +89,10 @@ export class BlobUploads {
         if (!parts.full) continue;
         // The buffer the next part fills is free again once the part before is stored.
         await settle();
-        writing = this.writePart(state, parts.takePart());
+        writing = this.writePart(stored, parts.takePart()).then((next) => {
+          stored = next;
+          recorder.stored(next);
+        });
         // Awaited by settle(); until then a failure must not count as unhandled.
         writing.catch(() => undefined);
       }
@@ -92,8 +108,9 @@ export class BlobUploads {
       await settle();
       tail = parts.rest();
     } catch (error) {
-      // The request broke off: what was being stored is recorded (or failed) before this answers.
+      // The request broke off: what was stored is recorded before this answers.
       await settle().catch(() => undefined);
+      await recorder.flush().catch(() => undefined);
       throw error;
     } finally {
       // Settled either way: no part is being stored from the buffers any more.
@@ -104,8 +121,9 @@ export class BlobUploads {
       await blobs.put(tailKey, tail);
       staleTails.delete(tailKey);
     }
-    const next = { ...state, size: received, tailKey, tailSize: tail.length };
-    await saveUploadProgress(prisma, upload.id, state.size, next);
+    const next = { ...stored, size: received, tailKey, tailSize: tail.length };
+    recorder.stored(next);
+    await recorder.flush();
     await Promise.allSettled([...staleTails].map((key) => blobs.delete(key)));
     if (hash) hashes.keep(upload.id, hash, received);
     return { upload: next, tail };
@@ -180,17 +198,17 @@ export class BlobUploads {
     throw new UploadDigestMismatchError(expected);
   }
 
-  /** Stores one full part (starting the multipart upload with the first) and records it. */
+  /** Stores one full part (starting the multipart upload with the first); resolves with what is stored. */
   private async writePart(state: UploadRecord, bytes: Buffer): Promise<UploadRecord> {
-    const { blobs, prisma } = this.options;
+    const { blobs } = this.options;
     const dataKey = uploadDataKey(state.id);
     const multipartUploadId = state.multipartUploadId ?? (await blobs.createMultipartUpload(dataKey));
     const part = await blobs.uploadPart(dataKey, multipartUploadId, state.parts.length + 1, bytes, {
       size: bytes.length,
     });
     const parts = [...state.parts, part];
-    // Only the parts are durable now: the rest of this request is not stored yet.
-    const next = {
+    // Only the parts are stored now: the rest of this request is not.
+    return {
       ...state,
       multipartUploadId,
       parts,
@@ -198,8 +216,6 @@ export class BlobUploads {
       tailKey: null,
       tailSize: 0,
     };
-    await saveUploadProgress(prisma, state.id, state.size, next);
-    return next;
   }
 
   private async readTail(upload: UploadRecord): Promise<Buffer> {
