@@ -40,6 +40,9 @@ export class FilesystemMultipartUploads {
    */
   private readonly knownKeys = new Map<string, string>();
 
+  /** Uploads whose data file this process is flushing ahead of completion (see flushAhead). */
+  private readonly flushing = new Set<string>();
+
   constructor(
     private readonly layout: FilesystemLayout,
     private readonly minPartSize: number,
@@ -63,7 +66,9 @@ export class FilesystemMultipartUploads {
     const directory = await this.openUpload(key, uploadId);
     validatePartNumber(uploadId, partNumber);
     try {
-      const appended = await this.appendedParts(directory, uploadId).tryAppend(partNumber, body);
+      const appendedParts = this.appendedParts(directory, uploadId);
+      const appended = await appendedParts.tryAppend(partNumber, body);
+      if (appended) this.flushAhead(uploadId, appendedParts.dataFile);
       return appended ?? (await this.storePartFile(directory, uploadId, partNumber, body));
     } catch (error) {
       throw hasCode(error, 'ENOENT') ? new UploadNotFoundError(uploadId) : error;
@@ -229,6 +234,22 @@ export class FilesystemMultipartUploads {
     } finally {
       await handle.close();
     }
+  }
+
+  /**
+   * Starts writing the appended bytes to disk while the upload goes on, and does not wait for it:
+   * completion's flush (trimDataFile) then finds little left to write. Without it the kernel kept
+   * a whole 1 GiB push in the page cache (it starts writing back only past 10% of memory) and the
+   * closing PUT waited 0.4-0.5 s for the disk. One flush per upload at a time; a failed one changes
+   * nothing, since completion flushes again and reports that error.
+   */
+  private flushAhead(uploadId: string, dataFile: string): void {
+    if (this.flushing.has(uploadId)) return;
+    this.flushing.add(uploadId);
+    void open(dataFile, 'r')
+      .then((handle) => handle.datasync().finally(() => handle.close()))
+      .catch(() => undefined)
+      .finally(() => this.flushing.delete(uploadId));
   }
 
   private async checkPart(uploadId: string, part: UploadPart, file: string): Promise<number> {
