@@ -1,4 +1,5 @@
 import { ConfigError } from '@stowage/config';
+import { growHeapSteadily } from './heap-growth';
 
 /** What a started service gives back so the process can stop it. */
 export interface Stoppable {
@@ -20,6 +21,7 @@ export function runMain(
   name: string,
   start: () => Promise<{ service: Stoppable; logger: MainLogger }>,
 ): void {
+  growHeapSteadily();
   start().then(
     ({ service, logger }) => {
       let stopping = false;
