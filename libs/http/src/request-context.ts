@@ -14,12 +14,16 @@ export function requestContext(logger: Logger): RequestHandler {
   return (req, res, next) => {
     const incoming = req.get('x-request-id');
     req.id = incoming && ACCEPTABLE_REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    req.log = logger.child({ requestId: req.id });
+    // Kept here, not read back from req.log at the end: in standalone mode the gateway hands the
+    // same request to a service's app, whose own requestContext replaces req.log, and the
+    // gateway's line would otherwise come out under the service's name, twice.
+    const log = logger.child({ requestId: req.id });
+    req.log = log;
     res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
-      req.log.http('request', {
+      log.http('request', {
         method: req.method,
         path: req.originalUrl.split('?')[0],
         status: res.statusCode,
