@@ -47,9 +47,10 @@ const digestString = (digest: ParsedDigest) => `${digest.algorithm}:${digest.hex
 /**
  * Writes blob uploads to storage as they stream in. Every full part goes straight into a
  * multipart upload and the bytes after the last full part into a small "tail" object, and the
- * database records both after each write, so an upload survives a restart of the process (or
- * continues in another replica) from the last recorded point. Finishing joins the parts, checks
- * the digest and moves the result to its content-addressed key, or drops it if that blob exists.
+ * database records them every 64 MiB and at the end of each request (ProgressRecorder), so an
+ * upload survives a restart of the process (or continues in another replica) from the last
+ * recorded point. Finishing joins the parts, checks the digest and moves the result to its
+ * content-addressed key, or drops it if that blob exists.
  */
 export class BlobUploads {
   /** The two part buffers of one upload outlive it, for the next (see BufferPool). */
