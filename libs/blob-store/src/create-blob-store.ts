@@ -1,6 +1,6 @@
 import { FilesystemBlobStore } from './filesystem/filesystem-blob-store';
 import type { ManagedBlobStore } from './ports';
-import type { S3Options } from './s3/s3-blob-store';
+import type { S3BlobStore, S3Options } from './s3/s3-blob-store';
 
 export interface BlobStoreOptions {
   /** Use an S3-compatible bucket (distributed mode). */
@@ -11,16 +11,17 @@ export interface BlobStoreOptions {
 
 /** S3 when `s3` is given, the filesystem otherwise. Call `initialize()` on the result at start-up. */
 export function createBlobStore(options: BlobStoreOptions): ManagedBlobStore {
-  if (options.s3) return new (s3BlobStoreClass())(options.s3);
+  if (options.s3) return createS3BlobStore(options.s3);
   if (options.directory) return new FilesystemBlobStore({ directory: options.directory });
   throw new Error('createBlobStore needs either s3 options or a directory');
 }
 
 /**
- * The S3 adapter, loaded on first use: the AWS SDK adds about 21 MB to a process's memory, which a
- * process on filesystem storage (standalone mode, a shared volume) never needs.
+ * An S3 store, its adapter loaded on first use: the AWS SDK adds about 21 MB to a process's
+ * memory, which a process on filesystem storage (standalone mode, a shared volume) never needs.
  */
-export function s3BlobStoreClass(): typeof import('./s3/s3-blob-store').S3BlobStore {
+export function createS3BlobStore(options: S3Options): S3BlobStore {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred on purpose (above)
-  return (require('./s3/s3-blob-store') as typeof import('./s3/s3-blob-store')).S3BlobStore;
+  const adapter = require('./s3/s3-blob-store') as typeof import('./s3/s3-blob-store');
+  return new adapter.S3BlobStore(options);
 }

@@ -3,12 +3,10 @@ import type { AddressInfo } from 'node:net';
 import {
   StorageUnavailableError,
   createBlobStore,
-  s3BlobStoreClass,
+  createS3BlobStore,
   type S3BlobStore,
   type S3Options,
 } from '@stowage/blob-store';
-
-const S3Store = s3BlobStoreClass();
 import { startS3Server, uniqueName, type S3Server } from '@stowage/testing';
 import { blobStoreContract } from './blob-store-contract';
 import { collect } from './blob-store-helpers';
@@ -36,14 +34,14 @@ describe('S3BlobStore against s3rver', () => {
 
   // Every test gets its own key prefix in the one bucket: as empty as a fresh bucket, far cheaper.
   blobStoreContract(async () => {
-    const store = new S3Store(options({ keyPrefix: uniqueName('contract') }));
+    const store = createS3BlobStore(options({ keyPrefix: uniqueName('contract') }));
     return { store, dispose: () => store.close() };
   });
 
   describe('S3 specifics', () => {
     const stores: S3BlobStore[] = [];
     const newStore = (overrides: Partial<S3Options> = {}) => {
-      const store = new S3Store(options(overrides));
+      const store = createS3BlobStore(options(overrides));
       stores.push(store);
       return store;
     };
@@ -86,9 +84,10 @@ describe('S3BlobStore against s3rver', () => {
 
     it('when the factory gets s3 options, then it builds an S3 store', async () => {
       const store = createBlobStore({ s3: options(), directory: '/unused' });
-      await store.close();
+      const s3Store = createS3BlobStore(options());
+      await Promise.all([store.close(), s3Store.close()]);
 
-      expect(store).toBeInstanceOf(S3Store);
+      expect(store).toBeInstanceOf(s3Store.constructor);
     });
 
     it('when the bucket is missing, then ensureBucket creates it, and a second call is harmless', async () => {

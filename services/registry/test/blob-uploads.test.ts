@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import {
   createBlobStore,
-  s3BlobStoreClass,
+  createS3BlobStore,
   type BlobStore,
   type ManagedBlobStore,
 } from '@stowage/blob-store';
@@ -208,7 +208,7 @@ describe('on S3', () => {
     await server?.stop();
   });
   uploadsContract('s3rver', async () => {
-    const store = new (s3BlobStoreClass())({
+    const store = createS3BlobStore({
       endpoint: server.endpoint,
       region: server.region,
       bucket: server.bucket,

@@ -1,9 +1,9 @@
-import { s3BlobStoreClass, type S3BlobStore } from '@stowage/blob-store';
+import { createS3BlobStore, type S3BlobStore } from '@stowage/blob-store';
 import type { S3Server } from '@stowage/testing';
 
 /** The stack's bucket read directly, as the services store in it (to check what is really kept). */
 export function bucketOf(s3: S3Server): S3BlobStore {
-  return new (s3BlobStoreClass())({
+  return createS3BlobStore({
     endpoint: s3.endpoint,
     region: s3.region,
     bucket: s3.bucket,

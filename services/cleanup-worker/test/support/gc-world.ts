@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { createBlobStore, s3BlobStoreClass, type ManagedBlobStore } from '@stowage/blob-store';
+import { createBlobStore, createS3BlobStore, type ManagedBlobStore } from '@stowage/blob-store';
 import { createBus } from '@stowage/bus';
 import { createPrismaClient, migrate, openDatabase, type Database } from '@stowage/db';
 import type { RunningService } from '@stowage/http';
@@ -130,7 +130,7 @@ export async function openS3World(): Promise<GcWorld> {
   const database = await createTestDatabase(POSTGRES_URL, 'gc');
   await migrate(database.db, { schema: REGISTRY_SCHEMA, migrationsDir: REGISTRY_MIGRATIONS_DIR });
   const server = await startS3Server();
-  const blobs = new (s3BlobStoreClass())({
+  const blobs = createS3BlobStore({
     endpoint: server.endpoint,
     region: server.region,
     bucket: server.bucket,
