@@ -11,11 +11,12 @@ import { createIdentityWorld } from './support/identity-world';
 import { registryToken, v2Client, type V2Answer, type V2Client } from './support/registry-http';
 import { restApi } from './support/rest-api';
 
-// Each registry process keeps its own cache of manifests (services/registry/src/manifests). In
-// distributed mode another process may move a tag or delete a manifest at any moment; this test
-// runs two registry processes on the same database, bus and bucket, writes through one (A) and
-// reads through the other (B) right after each write, on B's own port so that B and no other
-// process answers, and requires B never to serve what the tag or digest named before.
+// Each registry process keeps its own caches of manifests and of blob links
+// (services/registry/src/caches). In distributed mode another process may move a tag, delete a
+// manifest or delete a blob at any moment; this test runs two registry processes on the same
+// database, bus and bucket, writes through one (A) and reads through the other (B) right after each
+// write, on B's own port so that B and no other process answers, and requires B never to serve
+// what the tag or digest named before.
 // Runs dist/, so build first.
 
 const TEST_TIMEOUT_MS = 120_000;
@@ -162,6 +163,54 @@ describeWithComponents(['postgres', 'rabbitmq'], 'the manifest cache with two re
           const previous = manifestFor(config, layer, MOVES - 1);
           expect(await read(gateway, previous.digest)).toEqual(found(previous));
           expect(await read(b, previous.digest)).toEqual(found(previous));
+        },
+      ),
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'when process A deletes a blob from a repository, then process B at once answers 404 for it, never from its cache of blob links',
+    () =>
+      explainFailure(
+        () => stack?.describe() ?? 'distributed mode was not started',
+        async () => {
+          const services = running();
+          const [urlA, urlB] = services.registryUrls();
+          const world = await createIdentityWorld(restApi(services.base, services.rootToken), 'blob-cache');
+          const repository = `${world.projectPath}/cached`;
+          const token = await registryToken(
+            services.base,
+            'root',
+            services.rootToken,
+            `repository:${repository}:pull,push,delete`,
+          );
+          const a = v2Client(urlA!, token);
+          const b = v2Client(urlB!, token);
+          const bytes = Buffer.from('a blob both processes serve, until one deletes it');
+          const digest = digestOf(bytes);
+          const blobUrl = `/v2/${repository}/blobs/${digest}`;
+          const pushed = await a.send('POST', `/v2/${repository}/blobs/uploads/?digest=${digest}`, {
+            headers: { 'content-type': 'application/octet-stream' },
+            body: bytes,
+          });
+          expect(pushed.status).toBe(201);
+
+          // B serves it twice (the second time from its cache), then A deletes it.
+          for (let read = 0; read < 2; read += 1) {
+            const get = await b.send('GET', blobUrl);
+            expect({ status: get.status, body: get.body }).toEqual({ status: 200, body: bytes.toString() });
+          }
+          expect((await b.send('HEAD', blobUrl)).status).toBe(200);
+          expect((await a.send('DELETE', blobUrl)).status).toBe(202);
+
+          const get = await b.send('GET', blobUrl);
+          expect({
+            get: { status: get.status, body: get.body },
+            head: (await b.send('HEAD', blobUrl)).status,
+          }).toEqual({
+            get: { status: 404, body: expect.stringContaining('"BLOB_UNKNOWN"') },
+            head: 404,
+          });
         },
       ),
     TEST_TIMEOUT_MS,

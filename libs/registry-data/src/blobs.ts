@@ -1,3 +1,4 @@
+import type { SqlRunner } from '@stowage/db';
 import type { PrismaClient, RegistryDb } from './client';
 import { queueBlobReviews } from './gc-reviews';
 
@@ -17,6 +18,27 @@ export async function findLinkedBlob(
     select: { blob: { select: { size: true } } },
   });
   return link ? { digest, size: Number(link.blob.size) } : null;
+}
+
+/**
+ * The blob if the live repository at `path` may serve it, else null (also when there is no such
+ * repository, or it is being deleted): a pull's one query per blob, or none through the
+ * registry's cache of links.
+ */
+export async function findLinkedBlobByPath(
+  db: SqlRunner,
+  path: string,
+  digest: string,
+): Promise<LinkedBlob | null> {
+  const { rows } = await db.query<{ size: string | number | bigint }>(
+    `SELECT b.size FROM registry.repositories r
+       JOIN registry.repository_blobs l ON l.repository_id = r.id AND l.digest = $2
+       JOIN registry.blobs b ON b.digest = l.digest
+      WHERE r.path = $1 AND r.status IS NULL`,
+    [path, digest],
+  );
+  const row = rows[0];
+  return row ? { digest, size: Number(row.size) } : null;
 }
 
 /** The blob's size when it is in storage at all (in any repository), else null. */

@@ -26,7 +26,7 @@ import { registryRestApi } from './http/api';
 import { REGISTRY_TOKEN_AUDIENCE, registryBaseRouter } from './http/base';
 import { registryInternalApi } from './http/internal';
 import { scopeOfRequest, v2Api } from './http/v2-api';
-import { openManifestCache } from './manifests/open-manifest-cache';
+import { openReadCaches } from './caches/open-read-caches';
 import { BlobUploads } from './uploads/blob-uploads';
 import { UploadHashCache } from './uploads/hash-cache';
 
@@ -76,7 +76,7 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     logger,
   });
   const externalUrl = config.externalUrl.replace(/\/$/, '');
-  const manifests = await openManifestCache(infra.db, logger);
+  const caches = await openReadCaches(infra.db, logger);
   const context = {
     prisma: data.prisma,
     blobs: infra.blobs,
@@ -86,7 +86,8 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
       hashes: new UploadHashCache(),
       partSize: config.uploadPartBytes,
     }),
-    manifests: manifests.cache,
+    manifests: caches.manifests,
+    blobLinks: caches.blobLinks,
     realm: `${externalUrl}/jwt/auth`,
     blobRedirectSeconds: config.blobRedirectSeconds,
   };
@@ -129,7 +130,7 @@ export async function startRegistry(options: RegistryStartOptions): Promise<Runn
     async onStop() {
       await identityEvents.close();
       await tokens.close();
-      await manifests.close();
+      await caches.close();
       await data.close();
     },
   });

@@ -29,7 +29,7 @@ import { scopeOfRequest, v2Api } from '../src/http/v2-api';
 import { BlobUploads } from '../src/uploads/blob-uploads';
 import { UploadHashCache } from '../src/uploads/hash-cache';
 import { createIdentityWorld, type IdentityWorld } from './api/support/identity-world';
-import { openManifestCache } from '../src/manifests/open-manifest-cache';
+import { openReadCaches } from '../src/caches/open-read-caches';
 import { openRestApiWorld, WORLD_TIMEOUT_MS, type RestApiWorld } from './api/support/rest-api-world';
 
 // Property tests: random, malformed and oversized values in every path and query parameter of
@@ -124,11 +124,13 @@ describe('registry: bad input never gets a 5xx', () => {
     blobDir = mkdtempSync(join(tmpdir(), 'stowage-bad-input-'));
     const blobs = new FilesystemBlobStore({ directory: blobDir });
     await blobs.initialize();
+    const caches = await openReadCaches(world.registry.db);
     const context = {
       prisma,
       blobs,
       uploads: new BlobUploads({ prisma, blobs, hashes: new UploadHashCache(), partSize: 1024 * 1024 }),
-      manifests: (await openManifestCache(world.registry.db)).cache,
+      manifests: caches.manifests,
+      blobLinks: caches.blobLinks,
       realm: 'http://registry.example.test/jwt/auth',
       blobRedirectSeconds: 0,
     };

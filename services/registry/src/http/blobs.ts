@@ -1,7 +1,7 @@
 import type { Request, Response } from 'express';
 import { OciError } from '@stowage/http';
 import { describeBlob, sendBlob } from '@stowage/oci';
-import { blobKey, findLinkedBlob, unlinkBlob } from '@stowage/registry-data';
+import { blobKey, unlinkBlob } from '@stowage/registry-data';
 import type { RegistryContext } from './registry-context';
 import { existingRepository, requireDigest } from './repository-lookup';
 
@@ -14,8 +14,8 @@ export async function getBlob(
   res: Response,
 ) {
   requireDigest(digestText);
-  const repository = await existingRepository(ctx.prisma, name, 'BLOB_UNKNOWN');
-  const blob = await findLinkedBlob(ctx.prisma, repository.id, digestText);
+  // An unknown or deleting repository answers BLOB_UNKNOWN too, as distribution does.
+  const blob = await ctx.blobLinks.find(name, digestText);
   if (!blob) throw new OciError('BLOB_UNKNOWN', { digest: digestText });
 
   if (ctx.blobRedirectSeconds > 0 && req.method === 'GET') {

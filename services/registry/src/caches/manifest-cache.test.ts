@@ -14,6 +14,9 @@ class FakeSource implements ManifestSource {
   identifies = 0;
   /** When set, `find` waits for it: a query still running while a change commits. */
   hold: Promise<void> | undefined;
+  private findStarted!: () => void;
+  /** Resolves once `find` has been called. */
+  readonly findCalled = new Promise<void>((resolve) => (this.findStarted = resolve));
 
   private lookup(reference: ManifestReference): ServedManifest | null {
     if ('tag' in reference) return this.tags.get(reference.tag) ?? null;
@@ -22,6 +25,7 @@ class FakeSource implements ManifestSource {
 
   async find(_path: string, reference: ManifestReference): Promise<ServedManifest | null> {
     this.finds += 1;
+    this.findStarted();
     const found = this.lookup(reference);
     await this.hold;
     return found;
@@ -76,7 +80,7 @@ describe('ManifestCache while its change feed has heard every change', () => {
     let release!: () => void;
     source.hold = new Promise((resolve) => (release = resolve));
     const early = cache.get('g/p', { tag: 'v1' });
-    await Promise.resolve();
+    await source.findCalled;
     source.tags.set('v1', manifest('sha256:b'));
     cache.forgetAll();
     release();

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { ManifestIdentity, ServedManifest } from '@stowage/registry-data';
+import { HeardChanges, type ChangeFeed } from './heard-changes';
 
 export type ManifestReference = { digest: string } | { tag: string };
 
@@ -9,11 +10,6 @@ export interface ManifestSource {
   find(path: string, reference: ManifestReference): Promise<ServedManifest | null>;
   /** Which manifest a reference names now, without reading the payload. */
   identify(path: string, reference: ManifestReference): Promise<ManifestIdentity | null>;
-}
-
-/** Tells the cache it has heard of every change committed so far (see NoticeFeed in @stowage/db). */
-export interface ChangeFeed {
-  sync(): Promise<boolean>;
 }
 
 export interface ManifestCacheOptions {
@@ -32,9 +28,7 @@ export interface ManifestCacheOptions {
 export class ManifestCache {
   private readonly payloads: LRUCache<string, Uint8Array>;
   private readonly references: LRUCache<string, ManifestIdentity>;
-  /** Bumped by every announced change: a read that started before one must not store its answer. */
-  private generation = 0;
-  private changes: ChangeFeed | undefined;
+  private readonly heard = new HeardChanges();
 
   constructor(
     private readonly source: ManifestSource,
@@ -55,19 +49,18 @@ export class ManifestCache {
    * taken from the cache.
    */
   follow(changes: ChangeFeed): void {
-    this.changes = changes;
+    this.heard.follow(changes);
   }
 
   async get(path: string, reference: ManifestReference): Promise<ServedManifest | null> {
-    const current = this.changes !== undefined && (await this.changes.sync());
-    return current
+    return (await this.heard.caughtUp())
       ? this.getTrustingReferences(path, reference)
       : this.getCheckingReferences(path, reference);
   }
 
   /** A change was committed (or may have been missed): what any reference names may differ now. */
   forgetAll(): void {
-    this.generation += 1;
+    this.heard.changed();
     this.references.clear();
   }
 
@@ -79,10 +72,10 @@ export class ManifestCache {
     const known = this.references.get(key);
     const payload = known && this.payloads.get(known.digest);
     if (known && payload) return { ...known, payload };
-    const generation = this.generation;
+    const stamp = this.heard.stamp();
     const found = await this.source.find(path, reference);
     // A change committed while the query ran may have made its answer old already.
-    if (found && generation === this.generation) {
+    if (found && this.heard.unchangedSince(stamp)) {
       this.references.set(key, { digest: found.digest, mediaType: found.mediaType });
       this.remember(found);
     }
