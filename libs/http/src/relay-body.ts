@@ -53,8 +53,13 @@ export function sendBody(source: Readable, target: Writable): Promise<void> {
 function pipeRecycling(source: RecyclingReadable, target: Writable): void {
   const resume = () => source.resume();
   source.on('data', (chunk: Buffer) => {
-    // The callback runs once the chunk has been handed to the socket (or the write failed).
-    if (!target.write(chunk, () => source.recycle(chunk))) {
+    // The callback runs once the chunk has been handed to the socket, or the write failed. After a
+    // failure the buffer is left to the garbage collector: the pool lends it to other downloads, and
+    // nothing here can promise that a broken-off write no longer reads it.
+    const written = target.write(chunk, (error) => {
+      if (!error) source.recycle(chunk);
+    });
+    if (!written) {
       source.pause();
       target.once('drain', resume);
     }

@@ -1,11 +1,9 @@
 import type { FileHandle } from 'node:fs/promises';
 import { Readable } from 'node:stream';
-
-/** Buffers a stream keeps for reuse; more in flight at once are allocated and dropped. */
-const KEPT_BUFFERS = 4;
+import type { ChunkPool } from './chunk-pool';
 
 /**
- * A file's bytes, or a range of them, read into a few buffers that the consumer hands back
+ * A file's bytes, or a range of them, read into buffers of a pool that the consumer hands back
  * (`recycle`) once it has written them out.
  *
  * fs.ReadStream allocates every chunk afresh. A download of 1 MiB chunks then grows V8's external
@@ -16,7 +14,6 @@ const KEPT_BUFFERS = 4;
  * not recycle (any other stream code) still works: the stream then allocates like fs.ReadStream.
  */
 export class RecyclingFileStream extends Readable {
-  private readonly kept: Buffer[] = [];
   private position: number;
 
   /** `end` is inclusive, as in HTTP ranges; the handle is closed when the stream ends or fails. */
@@ -24,9 +21,9 @@ export class RecyclingFileStream extends Readable {
     private readonly handle: FileHandle,
     start: number,
     private readonly end: number,
-    private readonly chunkSize: number,
+    private readonly pool: ChunkPool,
   ) {
-    super({ highWaterMark: chunkSize });
+    super({ highWaterMark: pool.chunkSize });
     this.position = start;
   }
 
@@ -36,8 +33,8 @@ export class RecyclingFileStream extends Readable {
       this.push(null);
       return;
     }
-    const buffer = this.kept.pop() ?? Buffer.allocUnsafeSlow(this.chunkSize);
-    this.handle.read(buffer, 0, Math.min(remaining, this.chunkSize), this.position).then(
+    const buffer = this.pool.take();
+    this.handle.read(buffer, 0, Math.min(remaining, this.pool.chunkSize), this.position).then(
       ({ bytesRead }) => {
         if (bytesRead === 0) {
           // The file is shorter than when it was measured: say so rather than end a body short.
@@ -53,8 +50,7 @@ export class RecyclingFileStream extends Readable {
 
   /** Takes back a chunk this stream produced, once nothing reads it any more. */
   recycle(chunk: Buffer): void {
-    const whole = chunk.byteOffset === 0 && chunk.buffer.byteLength === this.chunkSize;
-    if (whole && this.kept.length < KEPT_BUFFERS) this.kept.push(Buffer.from(chunk.buffer));
+    this.pool.give(chunk);
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
