@@ -13,7 +13,8 @@ const SETTINGS = {
   wrk: { threads: 2, connections: 32, seconds: Number(process.env.BENCH_WRK_SECONDS ?? 10) },
   pullLayers: 5,
   pullLayerBytes: Number(process.env.BENCH_LAYER_MIB ?? 20) * MiB,
-  pullRepetitions: Number(process.env.BENCH_PULL_REPETITIONS ?? 3),
+  /** Rounds of `docker pull` (one pull of each target per round), of which the median counts. */
+  pullRepetitions: Number(process.env.BENCH_PULL_REPETITIONS ?? 5),
   /** All three by default; a subset (e.g. `stowage-distributed`) to measure only those registries. */
   targets: (process.env.BENCH_TARGETS ?? 'distribution,stowage,stowage-distributed').split(','),
   /** Issue 12's bound on each distributed service process's RSS; the report marks processes above it. */

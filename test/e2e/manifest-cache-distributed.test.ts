@@ -64,29 +64,34 @@ describeWithComponents(['postgres', 'rabbitmq'], 'the manifest cache with two re
 
   afterAll(() => stack?.stop(), DISTRIBUTED_STOP_TIMEOUT_MS);
 
+  /** A new project's repository, with clients of process A, process B and the gateway for it. */
+  async function clientsOnAFreshRepository(prefix: string) {
+    const services = running();
+    const [urlA, urlB] = services.registryUrls();
+    expect(urlB).toBeDefined();
+    const world = await createIdentityWorld(restApi(services.base, services.rootToken), prefix);
+    const repository = `${world.projectPath}/cached`;
+    const token = await registryToken(
+      services.base,
+      'root',
+      services.rootToken,
+      `repository:${repository}:pull,push,delete`,
+    );
+    return {
+      repository,
+      a: v2Client(urlA!, token),
+      b: v2Client(urlB!, token),
+      gateway: v2Client(services.base, token),
+    };
+  }
+
   it(
     'when process A moves a tag or deletes a manifest, then process B at once serves the new manifest or 404, never a cached older one',
     () =>
       explainFailure(
         () => stack?.describe() ?? 'distributed mode was not started',
         async () => {
-          const services = running();
-          const [urlA, urlB] = services.registryUrls();
-          expect(urlB).toBeDefined();
-          const world = await createIdentityWorld(
-            restApi(services.base, services.rootToken),
-            'manifest-cache',
-          );
-          const repository = `${world.projectPath}/cached`;
-          const token = await registryToken(
-            services.base,
-            'root',
-            services.rootToken,
-            `repository:${repository}:pull,push,delete`,
-          );
-          const a = v2Client(urlA!, token);
-          const b = v2Client(urlB!, token);
-          const gateway = v2Client(services.base, token);
+          const { repository, a, b, gateway } = await clientsOnAFreshRepository('manifest-cache');
           const accept = { accept: MANIFEST_TYPE };
           const manifests = `/v2/${repository}/manifests`;
 
@@ -174,18 +179,7 @@ describeWithComponents(['postgres', 'rabbitmq'], 'the manifest cache with two re
       explainFailure(
         () => stack?.describe() ?? 'distributed mode was not started',
         async () => {
-          const services = running();
-          const [urlA, urlB] = services.registryUrls();
-          const world = await createIdentityWorld(restApi(services.base, services.rootToken), 'blob-cache');
-          const repository = `${world.projectPath}/cached`;
-          const token = await registryToken(
-            services.base,
-            'root',
-            services.rootToken,
-            `repository:${repository}:pull,push,delete`,
-          );
-          const a = v2Client(urlA!, token);
-          const b = v2Client(urlB!, token);
+          const { repository, a, b } = await clientsOnAFreshRepository('blob-cache');
           const bytes = Buffer.from('a blob both processes serve, until one deletes it');
           const digest = digestOf(bytes);
           const blobUrl = `/v2/${repository}/blobs/${digest}`;

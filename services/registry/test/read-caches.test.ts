@@ -16,117 +16,120 @@ import { openReadCaches } from '../src/caches/open-read-caches';
 
 const SETUP_TIMEOUT_MS = 120_000;
 const PATH = 'cache-team/app/web';
+const BLOB_PATH = 'cache-team/app/layers';
 /** How the change feed names its connection in pg_stat_activity. */
 const LISTENER_NAME = 'stowage notices: registry_changes';
 
-describe('manifest cache on PGlite (standalone mode): changes are heard at commit', () => {
+describe('read caches on PGlite (standalone mode): changes are heard at commit', () => {
   let world: RegistryDbFixture;
   let cache: Awaited<ReturnType<typeof openReadCaches>>;
-  let repository: Repository;
 
   beforeAll(async () => {
     world = await openRegistryDb();
     cache = await openReadCaches(world.db);
-    repository = await createRepository(world.prisma, PATH, 1);
   }, SETUP_TIMEOUT_MS);
   afterAll(async () => {
     await cache?.close();
     await world?.close();
   });
 
-  it('serves a pulled manifest from memory: a change made with triggers off is not seen', async () => {
-    const first = await pushImage(world.prisma, repository, 'quiet');
-    expect((await cache.manifests.get(PATH, { tag: 'quiet' }))?.digest).toBe(first.manifest.digest);
-    // `replica` mode fires no triggers, so this change sends no notice.
-    await world.db.exec(`SET session_replication_role = replica`);
-    try {
-      await pushImage(world.prisma, repository, 'quiet');
-    } finally {
-      await world.db.exec(`SET session_replication_role = origin`);
-    }
-    // Only the announcement keeps the cache current: without it the old answer stays.
-    expect((await cache.manifests.get(PATH, { tag: 'quiet' }))?.digest).toBe(first.manifest.digest);
-  });
-
-  it('never serves a tag after it moved, whichever client moved it', async () => {
-    await pushImage(world.prisma, repository, 'v1');
-    await cache.manifests.get(PATH, { tag: 'v1' });
-    const moved = await pushImage(world.prisma, repository, 'v1');
-    expect((await cache.manifests.get(PATH, { tag: 'v1' }))?.digest).toBe(moved.manifest.digest);
-
-    // A change in raw SQL, as the cleanup-worker's bulk deletions make them.
-    await world.db.exec(`DELETE FROM registry.tags WHERE name = 'v1'`);
-    expect(await cache.manifests.get(PATH, { tag: 'v1' })).toBeNull();
-  });
-
-  it('never serves a manifest after it was deleted, or its repository marked for deletion', async () => {
-    const image = await pushImage(world.prisma, repository, 'gone');
-    const byDigest = { digest: image.manifest.digest };
-    expect((await cache.manifests.get(PATH, byDigest))?.digest).toBe(image.manifest.digest);
-    expect(await deleteManifest(world.prisma, repository, image.manifest.digest)).toBe(true);
-    expect(await cache.manifests.get(PATH, byDigest)).toBeNull();
-
-    const kept = await pushImage(world.prisma, repository, 'kept');
-    expect((await cache.manifests.get(PATH, { tag: 'kept' }))?.digest).toBe(kept.manifest.digest);
-    expect(await scheduleRepositoryDeletion(world.prisma, repository)).toMatchObject({ scheduled: true });
-    expect(await cache.manifests.get(PATH, { tag: 'kept' })).toBeNull();
-  });
-});
-
-describe('blob link cache on PGlite (standalone mode): deletions are heard at commit', () => {
-  let world: RegistryDbFixture;
-  let cache: Awaited<ReturnType<typeof openReadCaches>>;
-  let repository: Repository;
-
-  beforeAll(async () => {
-    world = await openRegistryDb();
-    cache = await openReadCaches(world.db);
-    repository = await createRepository(world.prisma, PATH, 1);
-  }, SETUP_TIMEOUT_MS);
-  afterAll(async () => {
-    await cache?.close();
-    await world?.close();
-  });
-
-  const layerOf = async (tag: string) => {
-    const image = await pushImage(world.prisma, repository, tag, { layerSizes: [1234] });
-    return image.layers[0]!;
-  };
-
-  it('serves a link from memory: a deletion made with triggers off is not seen', async () => {
-    const layer = await layerOf('quiet');
-    expect(await cache.blobLinks.find(PATH, layer.digest)).toEqual({ digest: layer.digest, size: 1234 });
-    await world.db.exec(`SET session_replication_role = replica`);
-    try {
-      await world.db.query(`DELETE FROM registry.repository_blobs WHERE digest = $1`, [layer.digest]);
-    } finally {
-      await world.db.exec(`SET session_replication_role = origin`);
-    }
-    expect(await cache.blobLinks.find(PATH, layer.digest)).toEqual({ digest: layer.digest, size: 1234 });
-  });
-
-  it('never serves a blob after its link, or the blob itself, was deleted', async () => {
-    const unlinked = await layerOf('unlinked');
-    expect(await cache.blobLinks.find(PATH, unlinked.digest)).not.toBeNull();
-    expect(await unlinkBlob(world.prisma, repository.id, unlinked.digest)).toBe(true);
-    expect(await cache.blobLinks.find(PATH, unlinked.digest)).toBeNull();
-
-    // What GC does in raw SQL: the links, then the blob row.
-    const collected = await layerOf('collected');
-    expect(await cache.blobLinks.find(PATH, collected.digest)).not.toBeNull();
-    await world.db.transaction(async (tx) => {
-      await tx.query(`DELETE FROM registry.repository_blobs WHERE digest = $1`, [collected.digest]);
-      await tx.query(`DELETE FROM registry.blobs WHERE digest = $1`, [collected.digest]);
+  describe('the manifest cache', () => {
+    let repository: Repository;
+    beforeAll(async () => {
+      repository = await createRepository(world.prisma, PATH, 1);
     });
-    expect(await cache.blobLinks.find(PATH, collected.digest)).toBeNull();
+
+    it('serves a pulled manifest from memory: a change made with triggers off is not seen', async () => {
+      const first = await pushImage(world.prisma, repository, 'quiet');
+      expect((await cache.manifests.get(PATH, { tag: 'quiet' }))?.digest).toBe(first.manifest.digest);
+      // `replica` mode fires no triggers, so this change sends no notice.
+      await world.db.exec(`SET session_replication_role = replica`);
+      try {
+        await pushImage(world.prisma, repository, 'quiet');
+      } finally {
+        await world.db.exec(`SET session_replication_role = origin`);
+      }
+      // Only the announcement keeps the cache current: without it the old answer stays.
+      expect((await cache.manifests.get(PATH, { tag: 'quiet' }))?.digest).toBe(first.manifest.digest);
+    });
+
+    it('never serves a tag after it moved, whichever client moved it', async () => {
+      await pushImage(world.prisma, repository, 'v1');
+      await cache.manifests.get(PATH, { tag: 'v1' });
+      const moved = await pushImage(world.prisma, repository, 'v1');
+      expect((await cache.manifests.get(PATH, { tag: 'v1' }))?.digest).toBe(moved.manifest.digest);
+
+      // A change in raw SQL, as the cleanup-worker's bulk deletions make them.
+      await world.db.exec(`DELETE FROM registry.tags WHERE name = 'v1'`);
+      expect(await cache.manifests.get(PATH, { tag: 'v1' })).toBeNull();
+    });
+
+    it('never serves a manifest after it was deleted, or its repository marked for deletion', async () => {
+      const image = await pushImage(world.prisma, repository, 'gone');
+      const byDigest = { digest: image.manifest.digest };
+      expect((await cache.manifests.get(PATH, byDigest))?.digest).toBe(image.manifest.digest);
+      expect(await deleteManifest(world.prisma, repository, image.manifest.digest)).toBe(true);
+      expect(await cache.manifests.get(PATH, byDigest)).toBeNull();
+
+      const kept = await pushImage(world.prisma, repository, 'kept');
+      expect((await cache.manifests.get(PATH, { tag: 'kept' }))?.digest).toBe(kept.manifest.digest);
+      expect(await scheduleRepositoryDeletion(world.prisma, repository)).toMatchObject({ scheduled: true });
+      expect(await cache.manifests.get(PATH, { tag: 'kept' })).toBeNull();
+    });
   });
 
-  it('never serves a blob of a repository marked for deletion, nor of another repository', async () => {
-    const layer = await layerOf('doomed');
-    expect(await cache.blobLinks.find('cache-team/app/other', layer.digest)).toBeNull();
-    expect(await cache.blobLinks.find(PATH, layer.digest)).not.toBeNull();
-    expect(await scheduleRepositoryDeletion(world.prisma, repository)).toMatchObject({ scheduled: true });
-    expect(await cache.blobLinks.find(PATH, layer.digest)).toBeNull();
+  describe('the blob link cache', () => {
+    let repository: Repository;
+    beforeAll(async () => {
+      repository = await createRepository(world.prisma, BLOB_PATH, 1);
+    });
+
+    const layerOf = async (tag: string) => {
+      const image = await pushImage(world.prisma, repository, tag, { layerSizes: [1234] });
+      return image.layers[0]!;
+    };
+
+    it('serves a link from memory: a deletion made with triggers off is not seen', async () => {
+      const layer = await layerOf('quiet');
+      expect(await cache.blobLinks.find(BLOB_PATH, layer.digest)).toEqual({
+        digest: layer.digest,
+        size: 1234,
+      });
+      await world.db.exec(`SET session_replication_role = replica`);
+      try {
+        await world.db.query(`DELETE FROM registry.repository_blobs WHERE digest = $1`, [layer.digest]);
+      } finally {
+        await world.db.exec(`SET session_replication_role = origin`);
+      }
+      expect(await cache.blobLinks.find(BLOB_PATH, layer.digest)).toEqual({
+        digest: layer.digest,
+        size: 1234,
+      });
+    });
+
+    it('never serves a blob after its link, or the blob itself, was deleted', async () => {
+      const unlinked = await layerOf('unlinked');
+      expect(await cache.blobLinks.find(BLOB_PATH, unlinked.digest)).not.toBeNull();
+      expect(await unlinkBlob(world.prisma, repository.id, unlinked.digest)).toBe(true);
+      expect(await cache.blobLinks.find(BLOB_PATH, unlinked.digest)).toBeNull();
+
+      // What GC does in raw SQL: the links, then the blob row.
+      const collected = await layerOf('collected');
+      expect(await cache.blobLinks.find(BLOB_PATH, collected.digest)).not.toBeNull();
+      await world.db.transaction(async (tx) => {
+        await tx.query(`DELETE FROM registry.repository_blobs WHERE digest = $1`, [collected.digest]);
+        await tx.query(`DELETE FROM registry.blobs WHERE digest = $1`, [collected.digest]);
+      });
+      expect(await cache.blobLinks.find(BLOB_PATH, collected.digest)).toBeNull();
+    });
+
+    it('never serves a blob of a repository marked for deletion, nor of another repository', async () => {
+      const layer = await layerOf('doomed');
+      expect(await cache.blobLinks.find('cache-team/app/other', layer.digest)).toBeNull();
+      expect(await cache.blobLinks.find(BLOB_PATH, layer.digest)).not.toBeNull();
+      expect(await scheduleRepositoryDeletion(world.prisma, repository)).toMatchObject({ scheduled: true });
+      expect(await cache.blobLinks.find(BLOB_PATH, layer.digest)).toBeNull();
+    });
   });
 });
 
