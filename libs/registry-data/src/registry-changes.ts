@@ -1,6 +1,9 @@
 import { openNoticeFeed, type Database, type DbLogger, type NoticeFeed } from '@stowage/db';
 
-/** The channel the triggers of the `registry_change_notices` and `blob_link_change_notices` migrations notify. */
+/**
+ * The channel that the triggers of the `registry_change_notices` and `blob_link_change_notices`
+ * migrations notify at each commit.
+ */
 const REGISTRY_CHANGES_CHANNEL = 'registry_changes';
 
 /**
