@@ -57,6 +57,19 @@ describe('FilesystemBlobStore', () => {
       expect((await readAll(await store.get('k'))).toString()).toBe('new-but-complete');
     });
 
+    it('when an object is deleted, then its name is gone at once, and a restart frees what a stopped process had not', async () => {
+      await store.put('big', Buffer.alloc(4 * 1024 * 1024, 2));
+      await store.delete('big');
+      expect(await store.stat('big')).toBeNull();
+      await store.close();
+      expect(await readdir(path.join(directory, '.uploads', '.tmp'))).toEqual([]);
+
+      // What a process killed before freeing a discarded file leaves; fresh, yet removed at start.
+      await writeFile(path.join(directory, '.uploads', '.tmp', 'discarded-left-over'), 'x');
+      await new FilesystemBlobStore({ directory }).initialize();
+      expect(await readdir(path.join(directory, '.uploads', '.tmp'))).toEqual([]);
+    });
+
     it('when a stream fails, then no temp file is left behind', async () => {
       await expect(store.put('k', failingStream(1024 * 1024))).rejects.toThrow();
 

@@ -8,6 +8,7 @@ import type { BlobInfo, ByteRange, ManagedBlobStore, PutOptions, UploadPart } fr
 import { hasCode, renameIntoPlace, writeTempFile } from './file-writes';
 import { FilesystemLayout, READ_CHUNK_BYTES } from './filesystem-layout';
 import { ChunkPool } from './chunk-pool';
+import { DiscardedFiles } from './discarded-files';
 import { RecyclingFileStream } from './recycling-file-stream';
 import { FilesystemMultipartUploads } from './filesystem-multipart';
 import { listFiles } from './list-files';
@@ -39,10 +40,12 @@ export class FilesystemBlobStore implements ManagedBlobStore {
   private readonly layout: FilesystemLayout;
   private readonly uploads: FilesystemMultipartUploads;
   private readonly readChunks = new ChunkPool(READ_CHUNK_BYTES, POOLED_READ_CHUNKS);
+  private readonly discarded: DiscardedFiles;
 
   constructor(options: FilesystemBlobStoreOptions) {
     this.layout = new FilesystemLayout(path.resolve(options.directory));
     this.uploads = new FilesystemMultipartUploads(this.layout, this.minPartSize);
+    this.discarded = new DiscardedFiles(this.layout.tempDirectory);
   }
 
   async initialize(): Promise<void> {
@@ -51,11 +54,14 @@ export class FilesystemBlobStore implements ManagedBlobStore {
     for (const name of await readdir(this.layout.tempDirectory)) {
       const file = path.join(this.layout.tempDirectory, name);
       const stats = await stat(file).catch(() => null);
-      if (stats && stats.mtimeMs < cutoff) await unlink(file).catch(() => undefined);
+      const leftover = DiscardedFiles.isLeftover(name) || (stats !== null && stats.mtimeMs < cutoff);
+      if (leftover) await unlink(file).catch(() => undefined);
     }
   }
 
-  async close(): Promise<void> {}
+  async close(): Promise<void> {
+    await this.discarded.settle();
+  }
 
   async put(key: string, body: Readable | Buffer, _options?: PutOptions): Promise<BlobInfo> {
     const target = this.layout.objectPath(key);
@@ -101,12 +107,14 @@ export class FilesystemBlobStore implements ManagedBlobStore {
 
   async delete(key: string): Promise<void> {
     const file = this.layout.objectPath(key);
-    try {
-      await unlink(file);
-    } catch (error) {
-      // EISDIR/EPERM: the key names a folder of other keys, not an object, so there is nothing to delete.
-      if (hasCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR', 'EPERM')) return;
-      throw error;
+    if (!(await this.discarded.discard(file))) {
+      try {
+        await unlink(file);
+      } catch (error) {
+        // EISDIR/EPERM: the key names a folder of other keys, not an object, so there is nothing to delete.
+        if (hasCode(error, 'ENOENT', 'ENOTDIR', 'EISDIR', 'EPERM')) return;
+        throw error;
+      }
     }
     await this.pruneEmptyParents(file);
   }
