@@ -7,23 +7,10 @@ export interface LinkedBlob {
   size: number;
 }
 
-/** The blob if this repository may serve it (pushed or mounted here), else null. */
-export async function findLinkedBlob(
-  db: RegistryDb,
-  repositoryId: bigint,
-  digest: string,
-): Promise<LinkedBlob | null> {
-  const link = await db.repositoryBlob.findUnique({
-    where: { repositoryId_digest: { repositoryId, digest } },
-    select: { blob: { select: { size: true } } },
-  });
-  return link ? { digest, size: Number(link.blob.size) } : null;
-}
-
 /**
  * The blob if the live repository at `path` may serve it, else null (also when there is no such
- * repository, or it is being deleted): a pull's one query per blob, or none through the
- * registry's cache of links.
+ * repository, or it is being deleted): one query, which the registry's cache of links saves
+ * most pulls.
  */
 export async function findLinkedBlobByPath(
   db: SqlRunner,

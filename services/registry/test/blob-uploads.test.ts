@@ -13,7 +13,7 @@ import {
   blobKey,
   createUpload,
   ensureRepository,
-  findLinkedBlob,
+  findLinkedBlobByPath,
   findUpload,
   parseDigest,
   type ParsedDigest,
@@ -107,7 +107,7 @@ function uploadsContract(
       expect(await uploads.finish(upload, null, digestOf(data))).toBe(data.length);
 
       expect(await storedDigest(store, blobKey(text(digestOf(data))))).toBe(text(digestOf(data)));
-      expect(await findLinkedBlob(fixture.prisma, repository.id, text(digestOf(data)))).toEqual({
+      expect(await findLinkedBlobByPath(fixture.db, repository.path, text(digestOf(data)))).toEqual({
         digest: text(digestOf(data)),
         size: data.length,
       });
@@ -150,7 +150,7 @@ function uploadsContract(
 
       expect(await store.stat(blobKey(text(wrong)))).toBeNull();
       expect(await store.stat(blobKey(text(digestOf(data))))).toBeNull();
-      expect(await findLinkedBlob(fixture.prisma, repository.id, text(wrong))).toBeNull();
+      expect(await findLinkedBlobByPath(fixture.db, repository.path, text(wrong))).toBeNull();
       expect(await findUpload(fixture.prisma, repository.id, upload.id)).toBeNull();
       expect(await keysUnder(store, `registry/uploads/${upload.id}/`)).toEqual([]);
     });
@@ -165,7 +165,7 @@ function uploadsContract(
       await uploads.finish(second, chunks(data), digestOf(data));
 
       expect(await store.stat(blobKey(text(digestOf(data))))).toEqual(before);
-      expect(await findLinkedBlob(fixture.prisma, other.id, text(digestOf(data)))).not.toBeNull();
+      expect(await findLinkedBlobByPath(fixture.db, other.path, text(digestOf(data)))).not.toBeNull();
       expect(await keysUnder(store, `registry/uploads/${second.id}/`)).toEqual([]);
     });
 

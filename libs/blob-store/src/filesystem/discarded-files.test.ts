@@ -10,6 +10,8 @@ describe('DiscardedFiles', () => {
   beforeEach(async () => {
     root = await mkdtemp(path.join(os.tmpdir(), 'stowage-discards-'));
     trash = path.join(root, 'trash');
+    // The store's temp folder, which its initialize() creates.
+    await mkdir(trash);
   });
   afterEach(() => rm(root, { recursive: true, force: true }));
 

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { link, mkdir, unlink } from 'node:fs/promises';
+import { link, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { hasCode } from './file-writes';
 
@@ -20,10 +20,10 @@ export class DiscardedFiles {
 
   /**
    * Removes `file`'s name and frees its blocks later. False when it cannot be done this way (no
-   * such file, a folder, or a filesystem that refuses the link); the caller then unlinks it itself.
+   * such file, a folder, no `directory` yet, or a filesystem that refuses the link); the caller
+   * then unlinks it itself.
    */
   async discard(file: string): Promise<boolean> {
-    await mkdir(this.directory, { recursive: true });
     const discarded = path.join(this.directory, `${DISCARDED_PREFIX}${randomUUID()}`);
     try {
       // A link, not a rename: link refuses a folder, so a key naming a folder of other keys stays.
