@@ -1,8 +1,8 @@
 'use strict';
 // The four figures as the table shows them: title, unit, which direction is better, how many
-// rounds, and how to measure one target. run.js measures each against Distribution then Stowage
-// (a round of each, `rounds` times, keeping the median) before the next figure starts, so load
-// that comes and goes on the shared machine hits both.
+// rounds, and how to measure one target. run.js measures each against Distribution and Stowage
+// (a round of each target, `rounds` times, the order turning each round, keeping the median)
+// before the next figure starts, so load that comes and goes on the shared machine hits all.
 const fs = require('node:fs');
 const path = require('node:path');
 const { blobPull, blobPush, dockerPull, manifestGets } = require('./figures');

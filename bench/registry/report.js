@@ -3,9 +3,26 @@
 const { sizeLabel } = require('./settings');
 
 /** ours / reference, turned so that >= 1.0 always means Stowage is at least as good. */
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+
+/** One comparison, oriented so that >= 1 means Stowage is as good. */
+const oriented = (figure, ours, reference) =>
+  figure.better === 'higher' ? ours / reference : reference / ours;
+
+/**
+ * Stowage against Distribution on one figure. With rounds, the median of each round's own ratio:
+ * a round measures the targets back to back, so what the machine does for a minute (a pull here
+ * wandered by ±15% from one round to the next) weighs on both sides of each ratio, where a ratio
+ * of the two medians could pair a fast round of one with a slow round of the other.
+ */
 function ratioOf(figure, stowage, distribution) {
   if (!(stowage?.value > 0) || !(distribution?.value > 0)) return undefined;
-  return figure.better === 'higher' ? stowage.value / distribution.value : distribution.value / stowage.value;
+  const ours = stowage.rounds ?? [];
+  const reference = distribution.rounds ?? [];
+  if (ours.length < 2 || ours.length !== reference.length) {
+    return oriented(figure, stowage.value, distribution.value);
+  }
+  return median(ours.map((value, round) => oriented(figure, value, reference[round])));
 }
 
 const format = (value, digits) => (value === undefined ? 'n/a' : value.toFixed(digits));

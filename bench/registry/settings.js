@@ -13,8 +13,13 @@ const SETTINGS = {
   wrk: { threads: 2, connections: 32, seconds: Number(process.env.BENCH_WRK_SECONDS ?? 10) },
   pullLayers: 5,
   pullLayerBytes: Number(process.env.BENCH_LAYER_MIB ?? 20) * MiB,
-  /** Rounds of `docker pull` (one pull of each target per round), of which the median counts. */
-  pullRepetitions: Number(process.env.BENCH_PULL_REPETITIONS ?? 5),
+  /**
+   * Rounds of `docker pull` (one pull of each target per round, the order turning each round; see
+   * run.js inTurn), of which the median counts: a multiple of 3 puts each target in each position
+   * equally often. One pull moves by ±15% from the next, whichever registry serves it: 9 rounds
+   * once put both Stowage targets 10% behind, 30 rounds on the same code 1% ahead and 0.4% behind.
+   */
+  pullRepetitions: Number(process.env.BENCH_PULL_REPETITIONS ?? 15),
   /** All three by default; a subset (e.g. `stowage-distributed`) to measure only those registries. */
   targets: (process.env.BENCH_TARGETS ?? 'distribution,stowage,stowage-distributed').split(','),
   /** Issue 12's bound on each distributed service process's RSS; the report marks processes above it. */
