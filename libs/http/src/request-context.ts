@@ -22,6 +22,8 @@ export function requestContext(logger: Logger): RequestHandler {
     res.setHeader('X-Request-Id', req.id);
     const started = process.hrtime.bigint();
     res.on('finish', () => {
+      // At `info` and above the line is off, but winston would still pass it through its streams.
+      if (!log.isLevelEnabled('http')) return;
       const durationMs = Number(process.hrtime.bigint() - started) / 1e6;
       log.http('request', {
         method: req.method,

@@ -42,6 +42,9 @@ function appWith(
       app.get('/api-invalid', () => {
         throw ApiError.invalidField('visibility', 'does not have a valid value');
       });
+      app.get('/-/jwks', (_req, res) => {
+        res.json({ keys: [] });
+      });
       app.get('/things/:id', (req, res) => {
         res.json({ id: req.params.id, query: req.query });
       });
@@ -245,5 +248,24 @@ describe('createServiceApp', () => {
       /http_request_duration_seconds_count\{[^}]*route="\/oci-missing"[^}]*status="404"/,
     );
     expect(res.text).toMatch(/service="test"/);
+  });
+
+  it("when health or metrics are asked for as express would match them, then the frame answers; other /-/ paths reach the service's routes", async () => {
+    const app = appWith(gitlabErrorFormat);
+    for (const path of [
+      '/-/health',
+      '/-/HEALTH',
+      '/-/health/',
+      '/-/readiness',
+      '/metrics',
+      '/METRICS',
+      '/metrics/',
+    ]) {
+      const res = await request(app).get(path);
+      expect([path, res.status]).toEqual([path, 200]);
+    }
+    await request(app).get('/-/jwks').expect(200, { keys: [] });
+    await request(app).get('/-/nothing').expect(404);
+    await request(app).get('/metricsfoo').expect(404);
   });
 });
