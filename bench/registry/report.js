@@ -2,10 +2,9 @@
 // The results tables, as Markdown so they can go into bench/README.md unchanged.
 const { sizeLabel } = require('./settings');
 
-/** ours / reference, turned so that >= 1.0 always means Stowage is at least as good. */
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** One comparison, oriented so that >= 1 means Stowage is as good. */
+/** ours / reference, turned so that >= 1.0 always means Stowage is at least as good. */
 const oriented = (figure, ours, reference) =>
   figure.better === 'higher' ? ours / reference : reference / ours;
 

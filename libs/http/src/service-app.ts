@@ -25,9 +25,9 @@ const FRAME_PATHS = /^\/(?:-\/|metrics\/?$)/i;
 
 /**
  * `router` for the paths `pattern` matches, nothing for the others. Entering an express router
- * costs every request a set-up and a restore whether or not a route matches (about a tenth of
- * the frame's time per request, when health and metrics were two routers of their own); one test
- * of the path spares the requests for everything else.
+ * costs every request a set-up and a restore whether or not a route matches; one test of the path
+ * spares all other requests that. (This, with the access line's level check in requestContext,
+ * took a tenth off the instructions the frame spends per request.)
  */
 function onlyUnder(pattern: RegExp, router: RequestHandler): RequestHandler {
   return (req, res, next) => (pattern.test(req.path) ? router(req, res, next) : next());
