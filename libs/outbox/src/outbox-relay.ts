@@ -1,8 +1,8 @@
 import type { DomainEvent, EventBus } from '@stowage/bus';
-import type { Database } from '@stowage/db';
+import { openNoticeFeed, type Database, type NoticeFeed } from '@stowage/db';
 import type { Logger } from '@stowage/logging';
 import { claimBatch, settleBatch, type Confirmed, type OutboxRow } from './outbox-claims';
-import { quote } from './outbox-table';
+import { outboxChannel, quote } from './outbox-table';
 
 export interface OutboxRelayOptions {
   db: Database;
@@ -10,8 +10,17 @@ export interface OutboxRelayOptions {
   schema: string;
   events: EventBus;
   logger: Logger;
-  /** Poll interval; `nudge()` after a commit makes delivery immediate in the common case. */
+  /**
+   * Poll interval while the relay cannot hear the outbox's notices, and after a failed pass.
+   * Default 1 s.
+   */
   pollIntervalMs?: number;
+  /**
+   * Poll interval while it hears them: each commit that records events wakes the relay (and
+   * `nudge()` does in this process without the round trip), so the poll only finds what the
+   * notices missed, such as rows a dead relay's expired claim gives back. Default 30 s.
+   */
+  idlePollIntervalMs?: number;
   batchSize?: number;
   /** Published rows are kept this long for inspection, then deleted. */
   retainPublishedMs?: number;
@@ -24,6 +33,13 @@ export interface OutboxRelayOptions {
 }
 
 const DEFAULT_CLAIM_LEASE_MS = 2 * 60 * 1000;
+const DEFAULT_POLL_INTERVAL_MS = 1000;
+const DEFAULT_IDLE_POLL_INTERVAL_MS = 30_000;
+const LISTEN_RETRY_FIRST_MS = 1000;
+const LISTEN_RETRY_MAX_MS = 30_000;
+
+/** A wait that does not keep the process alive. */
+const pause = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 /**
  * Moves committed events from the outbox table to the bus in three steps, none of which holds a
@@ -47,12 +63,23 @@ export class OutboxRelay {
   private again = false;
   private stopped = false;
   private lastPrune = 0;
+  private notices: NoticeFeed | undefined;
+  private listening: Promise<boolean> | undefined;
 
   constructor(private readonly options: OutboxRelayOptions) {}
 
-  /** Starts polling, with a first pass right away. */
+  /** Starts listening for commits and polling, with a first pass right away. */
   start(): void {
+    this.listening ??= this.listen();
     this.schedule(0);
+  }
+
+  /**
+   * Resolves true once the relay hears the outbox's notices, false if it never will (a schema
+   * name that makes no channel, a relay stopped or never started first).
+   */
+  listeningForCommits(): Promise<boolean> {
+    return this.listening ?? Promise.resolve(false);
   }
 
   /** Asks for a relay pass now (call after committing a transaction that recorded events). */
@@ -105,6 +132,54 @@ export class OutboxRelay {
     this.stopped = true;
     if (this.timer) clearTimeout(this.timer);
     await this.running;
+    // Not waiting for a listen that is still connecting (a database outage holds it for seconds):
+    // it closes what it opens once it sees the relay stopped.
+    await this.notices?.close();
+    this.notices = undefined;
+  }
+
+  /**
+   * Wakes the relay on each notice of the outbox's channel (the feed reconnects by itself once it
+   * has listened). Until it listens (a database that was down at start, say) it tries again, less
+   * and less often, and the relay polls at `pollIntervalMs` meanwhile; a schema name that makes no
+   * channel leaves the relay polling at that interval for good.
+   */
+  private async listen(): Promise<boolean> {
+    const channel = outboxChannel(this.options.schema);
+    if (!channel) return false;
+    for (let attempt = 0; !this.stopped; attempt++) {
+      try {
+        const notices = await openNoticeFeed(this.options.db, {
+          channel,
+          onNotice: () => this.nudge(),
+          logger: this.options.logger,
+        });
+        if (this.stopped) {
+          await notices.close();
+          return false;
+        }
+        this.notices = notices;
+        return true;
+      } catch (error) {
+        if (attempt === 0) {
+          this.options.logger.warn('outbox relay cannot listen for commits yet; it polls meanwhile', {
+            error,
+            schema: this.options.schema,
+          });
+        }
+        await pause(Math.min(LISTEN_RETRY_MAX_MS, LISTEN_RETRY_FIRST_MS * 2 ** attempt));
+      }
+    }
+    return false;
+  }
+
+  /** How long to wait for the next pass after one that succeeded. */
+  private async idleDelay(): Promise<number> {
+    // sync() is false while the listening connection is down: then nothing would wake the relay.
+    const hearing = this.notices !== undefined && (await this.notices.sync());
+    return hearing
+      ? (this.options.idlePollIntervalMs ?? DEFAULT_IDLE_POLL_INTERVAL_MS)
+      : (this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS);
   }
 
   private schedule(delayMs: number): void {
@@ -116,12 +191,12 @@ export class OutboxRelay {
 
   private async pass(): Promise<void> {
     if (this.running || this.stopped) return;
-    let delay = this.options.pollIntervalMs ?? 1000;
+    let delay = this.options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
     this.running = (async () => {
       try {
         const count = await this.relayOnce();
         // A full batch means more may be waiting.
-        if (count >= (this.options.batchSize ?? 100)) delay = 0;
+        delay = count >= (this.options.batchSize ?? 100) ? 0 : await this.idleDelay();
       } catch (error) {
         this.options.logger.warn('outbox relay pass failed; will retry', {
           error,

@@ -1,5 +1,5 @@
 import { InvalidBusArgumentError, type DomainEvent } from '@stowage/bus';
-import { quote } from './outbox-table';
+import { outboxChannel, quote } from './outbox-table';
 
 /** The slice of a Prisma (transaction) client the outbox writes through. */
 export interface RawExecutor {
@@ -36,15 +36,21 @@ export async function recordEvents(
       throw new InvalidBusArgumentError(`invalid event type ${JSON.stringify(event.type)}`);
     }
   }
+  const channel = outboxChannel(schema);
   for (let start = 0; start < events.length; start += ROWS_PER_INSERT) {
     const chunk = events.slice(start, start + ROWS_PER_INSERT);
     const rows = chunk.map((_, i) => {
       const p = i * 5;
       return `($${p + 1}::uuid, $${p + 2}, $${p + 3}, $${p + 4}::jsonb, $${p + 5}::timestamptz)`;
     });
+    const insert = `INSERT INTO ${quote(schema)}."outbox_events" ("id", "type", "source", "payload", "occurred_at")
+       VALUES ${rows.join(', ')}`;
+    // The same statement queues a notice, which PostgreSQL sends when the transaction commits (and
+    // drops if it rolls back): the schema's relays, in this process or another, wake on it.
     await tx.$executeRawUnsafe(
-      `INSERT INTO ${quote(schema)}."outbox_events" ("id", "type", "source", "payload", "occurred_at")
-       VALUES ${rows.join(', ')}`,
+      channel
+        ? `WITH "recorded" AS (${insert} RETURNING 1) SELECT pg_notify('${channel}', '') FROM "recorded" LIMIT 1`
+        : insert,
       ...chunk.flatMap((event) => [
         event.id,
         event.type,

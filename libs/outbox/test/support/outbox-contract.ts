@@ -350,24 +350,52 @@ export function describeOutboxContract(db: () => Database): OutboxHarness {
     expect(await outboxRows(harness.db, harness.schema)).toEqual([{ id: recent.id, published: true }]);
   });
 
-  it('when nudged after a commit, then the relay publishes without waiting for the poll interval', async () => {
+  it('when nudged, then the relay publishes without waiting for the poll interval', async () => {
     const { bus } = harness;
     const first = newEvent('test.nudge.first', 'registry', {});
     const second = newEvent('test.nudge.second', 'registry', {});
-    const third = newEvent('test.nudge.third', 'registry', {});
-    const relay = harness.relay({ pollIntervalMs: 60_000 });
+    // Not started: it neither listens for notices nor polls until nudged, then polls in a minute.
+    const relay = harness.relay({ pollIntervalMs: 60_000, idlePollIntervalMs: 60_000 });
     await harness.commit(first);
-    relay.start();
-    await waitFor('the first pass', () => bus.published.length === 1);
+    relay.nudge();
+    await waitFor('the first nudged pass', () => bus.published.length === 1, 5_000);
 
     await harness.commit(second);
-    relay.nudge();
-    await waitFor('the nudged pass', () => bus.published.length === 2, 5_000);
-
-    // Without a nudge the next pass is a minute away.
-    await harness.commit(third);
     await sleep(200);
+    expect(bus.published).toEqual([first]);
+    relay.nudge();
+    await waitFor('the second nudged pass', () => bus.published.length === 2, 5_000);
+
     expect(bus.published).toEqual([first, second]);
+  });
+
+  it('when a transaction that records events commits, then its notice wakes the relay, with no nudge and no poll', async () => {
+    const { bus } = harness;
+    const first = newEvent('test.notice.first', 'registry', {});
+    const second = newEvent('test.notice.second', 'registry', {});
+    const relay = harness.relay({ pollIntervalMs: 60_000, idlePollIntervalMs: 60_000 });
+    relay.start();
+    expect(await relay.listeningForCommits()).toBe(true);
+    await sleep(300); // the passes of the start and of the listen found nothing; no poll for a minute
+
+    await harness.commit(first);
+    await waitFor('the first notice', () => bus.published.length === 1, 5_000);
+    await harness.commit(second);
+    await waitFor('the second notice', () => bus.published.length === 2, 5_000);
+
+    expect(bus.published).toEqual([first, second]);
+  });
+
+  it('when rows come without a notice, then the relay still finds them at its idle poll', async () => {
+    const event = newEvent('test.notice.missed', 'registry', {});
+    const relay = harness.relay({ pollIntervalMs: 60_000, idlePollIntervalMs: 100 });
+    relay.start();
+    expect(await relay.listeningForCommits()).toBe(true);
+    await sleep(300);
+
+    await insertWithoutNotice(harness, event);
+
+    await waitFor('the idle poll', () => harness.bus.published.length === 1, 5_000);
   });
 
   it('when stop() is called during a pass, then it resolves only after the pass has finished', async () => {
@@ -399,4 +427,13 @@ export function describeOutboxContract(db: () => Database): OutboxHarness {
   });
 
   return harness;
+}
+
+/** Records `event` with a plain INSERT, which sends no notice (as a writer before notices did). */
+async function insertWithoutNotice(harness: OutboxHarness, event: DomainEvent): Promise<void> {
+  await harness.db.query(
+    `INSERT INTO "${harness.schema}"."outbox_events" ("id", "type", "source", "payload", "occurred_at")
+     VALUES ($1::uuid, $2, $3, $4::jsonb, $5::timestamptz)`,
+    [event.id, event.type, event.source, JSON.stringify(event.payload ?? null), event.occurredAt],
+  );
 }
