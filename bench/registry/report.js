@@ -1,8 +1,7 @@
 'use strict';
 // The results tables, as Markdown so they can go into bench/README.md unchanged.
+const { median } = require('./docker-pull');
 const { sizeLabel } = require('./settings');
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 /** ours / reference, turned so that >= 1.0 always means Stowage is at least as good. */
 const oriented = (figure, ours, reference) =>

@@ -21,4 +21,4 @@ export { MigrationError, type MigrationErrorReason } from './migrations/migratio
 export { checksumMatches, migrationChecksum } from './migrations/checksum';
 export { findSchemaDrift } from './schema-agreement';
 export { DatabaseUnavailableError, isDatabaseOutage, translateDatabaseOutage } from './database-unavailable';
-export { openNoticeFeed, type NoticeFeed, type NoticeFeedOptions } from './notice-feed';
+export { isNoticeChannel, openNoticeFeed, type NoticeFeed, type NoticeFeedOptions } from './notice-feed';

@@ -24,9 +24,20 @@ export interface NoticeFeedOptions {
   logger?: DbLogger;
 }
 
+/** Longest identifier PostgreSQL keeps (NAMEDATALEN - 1): LISTEN cuts a longer one, pg_notify refuses it. */
+const MAX_CHANNEL_LENGTH = 63;
+
+/**
+ * True for a name `openNoticeFeed` listens on: a plain lower-case identifier, written into LISTEN
+ * as is, and short enough that LISTEN and pg_notify mean the same channel.
+ */
+export function isNoticeChannel(name: string): boolean {
+  return /^[a-z_][a-z0-9_]*$/.test(name) && name.length <= MAX_CHANNEL_LENGTH;
+}
+
 /** Listens on `channel` of the database (see NoticeFeed). */
 export async function openNoticeFeed(db: Database, options: NoticeFeedOptions): Promise<NoticeFeed> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(options.channel)) throw new Error(`not a channel name: ${options.channel}`);
+  if (!isNoticeChannel(options.channel)) throw new Error(`not a channel name: ${options.channel}`);
   return db.kind === 'pglite' ? openPgliteFeed(db, options) : PostgresNoticeFeed.open(db, options);
 }
 

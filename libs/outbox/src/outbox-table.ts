@@ -1,3 +1,5 @@
+import { isNoticeChannel } from '@stowage/db';
+
 /**
  * Every service that emits events owns an `outbox_events` table in its own schema; its
  * migrations add up to this DDL (`*_outbox*` creates the table, `*_outbox_claims` adds
@@ -32,16 +34,12 @@ export function quote(identifier: string): string {
   return `"${identifier.replaceAll('"', '""')}"`;
 }
 
-/** Longest channel name PostgreSQL takes (NAMEDATALEN - 1); a longer one is an error. */
-const MAX_CHANNEL_LENGTH = 63;
-
 /**
  * The notice channel of a schema's outbox: every commit that records events sends one on it, and
  * the schema's relays listen there instead of polling often. Undefined for a schema whose name
- * cannot make a channel (not lower-case letters, digits and underscores, or too long): its events
- * are found by polling only.
+ * cannot make a channel (see isNoticeChannel): its events are found by polling only.
  */
 export function outboxChannel(schema: string): string | undefined {
   const channel = `outbox_${schema}`;
-  return /^[a-z_][a-z0-9_]*$/.test(channel) && channel.length <= MAX_CHANNEL_LENGTH ? channel : undefined;
+  return isNoticeChannel(channel) ? channel : undefined;
 }
