@@ -60,10 +60,14 @@ describeWithComponents(['docker', 'chromium'], 'web UI in a browser (standalone 
   const rows = (page: Page) => page.locator('table.list tbody tr');
 
   beforeAll(async () => {
-    workDir = await makeTempDir('e2e-web-ui');
-    stowage = await startOwnStandalone('e2e-web-ui', { INITIAL_ROOT_PASSWORD: PASSWORD });
-    api = restApi(stowage.instance.base, stowage.rootToken);
-    world = await createUiWorld(api, stowage.host, stowage.rootToken, workDir);
+    const dir = await makeTempDir('e2e-web-ui');
+    workDir = dir;
+    const started = await startOwnStandalone('e2e-web-ui', { INITIAL_ROOT_PASSWORD: PASSWORD });
+    stowage = started;
+    const rest = restApi(started.instance.base, started.rootToken);
+    api = rest;
+    // A set-up failure fails every test: show what the server printed with it.
+    world = await withServerOutput(() => createUiWorld(rest, started.host, started.rootToken, dir));
     browser = await launchChromium();
   }, START_TIMEOUT_MS);
 

@@ -26,18 +26,34 @@ export interface StandaloneInstance {
   base: string;
 }
 
+/** The child could not listen on its port: another process took it after it was chosen. */
+export class PortTakenError extends Error {}
+
 /**
- * Starts standalone mode on loopback and waits until the gateway's readiness answers 200. `port`
- * is for a caller that must know it before the start (to put it in EXTERNAL_URL); default a free one.
+ * Starts standalone mode on loopback and waits until the child has said it is ready and the
+ * gateway's readiness answers 200. `port` is for a caller that must know it before the start (to
+ * put it in EXTERNAL_URL); default a free one, and another one if a process takes it before the
+ * child binds it (the child only listens once its database is up, seconds later).
  */
 export async function startStandalone(
   env: { DATA_DIR: string } & Record<string, string>,
   options: { port?: number } = {},
 ): Promise<StandaloneInstance> {
-  const port = options.port ?? (await freeLoopbackPort());
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOn(options.port ?? (await freeLoopbackPort()), env);
+    } catch (error) {
+      if (!(error instanceof PortTakenError) || options.port !== undefined || attempt === 3) throw error;
+    }
+  }
+}
+
+async function startOn(port: number, env: Record<string, string>): Promise<StandaloneInstance> {
   const started = startNodeScript(STANDALONE, { HOST: '127.0.0.1', PORT: String(port), ...env });
   const base = `http://127.0.0.1:${port}`;
   try {
+    // Until the child says it listens, whatever answers on the port is another process.
+    await started.waitForLog((line) => line.message === 'stowage is ready', START_TIMEOUT_MS - 20_000);
     await waitUntil(
       async () => {
         const response = await fetch(`${base}/-/readiness`);
@@ -45,13 +61,18 @@ export async function startStandalone(
         return response.status === 200 ? true : undefined;
       },
       {
-        timeoutMs: START_TIMEOUT_MS - 10_000,
+        timeoutMs: 10_000,
         description: 'the gateway to be ready',
         giveUpIf: () => (started.hasExited() ? `it exited; ${started.describe()}` : undefined),
       },
     );
   } catch (error) {
     await started.stop(5_000);
+    if (started.stderr().includes('EADDRINUSE')) {
+      throw new PortTakenError(`port ${port} was taken before standalone mode listened on it`, {
+        cause: error,
+      });
+    }
     throw error;
   }
   return { process: started, port, base };
@@ -78,23 +99,29 @@ export async function startOwnStandalone(
 ): Promise<OwnStandalone> {
   const dataDir = await makeTempDir(name);
   const rootToken = randomSecret();
-  const port = await freeLoopbackPort();
-  const host = `127.0.0.1:${port}`;
   try {
-    const instance = await startStandalone(
-      { DATA_DIR: dataDir, EXTERNAL_URL: `http://${host}`, INITIAL_ROOT_TOKEN: rootToken, ...env },
-      { port },
-    );
-    return {
-      instance,
-      dataDir,
-      rootToken,
-      host,
-      async stop() {
-        await instance.process.stop();
-        await removeDir(dataDir);
-      },
-    };
+    for (let attempt = 1; ; attempt++) {
+      const port = await freeLoopbackPort();
+      const host = `127.0.0.1:${port}`;
+      try {
+        const instance = await startStandalone(
+          { DATA_DIR: dataDir, EXTERNAL_URL: `http://${host}`, INITIAL_ROOT_TOKEN: rootToken, ...env },
+          { port },
+        );
+        return {
+          instance,
+          dataDir,
+          rootToken,
+          host,
+          async stop() {
+            await instance.process.stop();
+            await removeDir(dataDir);
+          },
+        };
+      } catch (error) {
+        if (!(error instanceof PortTakenError) || attempt === 3) throw error;
+      }
+    }
   } catch (error) {
     await removeDir(dataDir);
     throw error;
