@@ -16,7 +16,14 @@ const { generatorCeiling } = require('./figures');
 const { buildImage } = require('./image');
 const { measureRestart, pushPullPeakOf } = require('./memory');
 const { memoryOf, resetPeak } = require('./processes');
-const { failures, memoryTable, processMemoryTable, ratioOf, resultsTable } = require('./report');
+const {
+  failures,
+  hashingPullLine,
+  memoryTable,
+  processMemoryTable,
+  ratioOf,
+  resultsTable,
+} = require('./report');
 const { MiB, NAMING, REPOSITORY, SETTINGS, sizeLabel } = require('./settings');
 const { startStowage } = require('./stowage');
 const { startStowageDistributed } = require('./stowage-distributed');
@@ -236,6 +243,8 @@ async function main() {
   console.log(
     `\nclient alone generates and hashes ${results.settings.clientCeilingMbPerSecond.toFixed(0)} MB/s (ceiling of the push figure)`,
   );
+  const hashingPull = hashingPullLine(results);
+  if (hashingPull) console.log(hashingPull);
   const failed = failures(results);
   for (const line of failed) console.error(`FAILED ${line}`);
   console.log(`1-minute load average at the start: ${LOAD_AT_START} on ${os.cpus().length} cores`);

@@ -39,11 +39,17 @@ export async function startStandalone(
   env: { DATA_DIR: string } & Record<string, string>,
   options: { port?: number } = {},
 ): Promise<StandaloneInstance> {
+  if (options.port !== undefined) return startOn(options.port, env);
+  return onAFreePort((port) => startOn(port, env));
+}
+
+/** `start` on a free loopback port, again on another one (twice at most) if the first was taken. */
+async function onAFreePort<T>(start: (port: number) => Promise<T>): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
-      return await startOn(options.port ?? (await freeLoopbackPort()), env);
+      return await start(await freeLoopbackPort());
     } catch (error) {
-      if (!(error instanceof PortTakenError) || options.port !== undefined || attempt === 3) throw error;
+      if (!(error instanceof PortTakenError) || attempt === 3) throw error;
     }
   }
 }
@@ -100,28 +106,23 @@ export async function startOwnStandalone(
   const dataDir = await makeTempDir(name);
   const rootToken = randomSecret();
   try {
-    for (let attempt = 1; ; attempt++) {
-      const port = await freeLoopbackPort();
+    return await onAFreePort(async (port) => {
       const host = `127.0.0.1:${port}`;
-      try {
-        const instance = await startStandalone(
-          { DATA_DIR: dataDir, EXTERNAL_URL: `http://${host}`, INITIAL_ROOT_TOKEN: rootToken, ...env },
-          { port },
-        );
-        return {
-          instance,
-          dataDir,
-          rootToken,
-          host,
-          async stop() {
-            await instance.process.stop();
-            await removeDir(dataDir);
-          },
-        };
-      } catch (error) {
-        if (!(error instanceof PortTakenError) || attempt === 3) throw error;
-      }
-    }
+      const instance = await startStandalone(
+        { DATA_DIR: dataDir, EXTERNAL_URL: `http://${host}`, INITIAL_ROOT_TOKEN: rootToken, ...env },
+        { port },
+      );
+      return {
+        instance,
+        dataDir,
+        rootToken,
+        host,
+        async stop() {
+          await instance.process.stop();
+          await removeDir(dataDir);
+        },
+      };
+    });
   } catch (error) {
     await removeDir(dataDir);
     throw error;
