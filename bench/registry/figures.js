@@ -28,9 +28,10 @@ async function blobPush(target, { bytes }) {
 /**
  * GET of the blob blobPush stored, timed with a client that reads faster than any registry here
  * serves (curl into /dev/null); then GET again, hashed as it streams, which fails the figure if a
- * byte differs. The hashing pull is not the figure: this machine hashes SHA-256 at about 550 MB/s
- * in Node, and Node's HTTP client alone reads at about 900 MB/s, so either client would time
- * itself, not the registry (bench/README.md, "Seventh pass"). Its rate is kept beside the figure.
+ * byte differs. The hashing pull is not the figure: on this machine it reads at 550-720 MB/s, and
+ * Node's HTTP client without the hash at about 900, against 1.8-3 GB/s that the registries serve
+ * to curl, so it would time itself, not the registry (bench/README.md, "Seventh pass"). Its rate
+ * is kept beside the figure.
  */
 async function blobPull(target, { bytes, digest }) {
   const authorization = await target.authorization();
